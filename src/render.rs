@@ -1,0 +1,256 @@
+//! Decisions -> what people and programs read: a unified diff and a JSON report. Nothing here
+//! decides anything; this is the only module that knows about ANSI colors.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::time::Duration;
+
+use anstyle::{AnsiColor, Style};
+use similar::{ChangeTag, TextDiff};
+
+use crate::{Cleaned, Reason, Removal, Stats};
+
+/// Diffs of large texts give up looking for the smallest diff after this long and fall back
+/// to a correct but coarser one.
+const DIFF_TIMEOUT: Duration = Duration::from_secs(5);
+/// Lines of context around each change.
+const CONTEXT: usize = 3;
+/// Removals named in one hunk header before "and N more".
+const NAMED_PER_HUNK: usize = 3;
+
+const HEADER: Style = Style::new().bold();
+const HUNK: Style = AnsiColor::Cyan.on_default();
+const WHY: Style = AnsiColor::Yellow.on_default();
+const DELETE: Style = AnsiColor::Red.on_default();
+const INSERT: Style = AnsiColor::Green.on_default();
+
+/// Writes a unified diff of the original against the cleaned text, as `patch` reads it. Each
+/// hunk header says which lines went and what they repeat, after the `@@ … @@` ranges where
+/// patch tools ignore it. With `color`, lines are colored and control characters in the text are
+/// shown escaped (for terminals); without it, the text is byte-exact. Prints nothing when
+/// nothing is removed.
+pub fn diff(
+    cleaned: &Cleaned<'_>,
+    old_name: &str,
+    new_name: &str,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if !cleaned.is_changed() {
+        return Ok(());
+    }
+    let new = cleaned.output();
+    let diff = TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(cleaned.original(), new.as_ref());
+    let removals: Vec<Removal<'_>> = cleaned.removals().collect();
+    let paint = |style: Style, text: &str| -> String {
+        if color {
+            format!("{style}{}{style:#}", escape_controls(text))
+        } else {
+            text.to_owned()
+        }
+    };
+    writeln!(out, "{}", paint(HEADER, &format!("--- {old_name}")))?;
+    writeln!(out, "{}", paint(HEADER, &format!("+++ {new_name}")))?;
+    let mut unified = diff.unified_diff();
+    unified.context_radius(CONTEXT);
+    for hunk in unified.iter_hunks() {
+        let ops = hunk.ops();
+        let old_lines = ops[0].old_range().start + 1..ops[ops.len() - 1].old_range().end + 1;
+        let why = explain(removals.iter().filter(|r| old_lines.contains(&r.line)));
+        write!(out, "{}", paint(HUNK, &hunk.header().to_string()))?;
+        writeln!(out, " {}", paint(WHY, &why))?;
+        for change in hunk.iter_changes() {
+            let (sign, style) = match change.tag() {
+                ChangeTag::Delete => ('-', DELETE),
+                ChangeTag::Insert => ('+', INSERT),
+                ChangeTag::Equal => (' ', Style::new()),
+            };
+            let line = change.value();
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            writeln!(out, "{}", paint(style, &format!("{sign}{body}")))?;
+            if change.missing_newline() {
+                writeln!(out, "\\ No newline at end of file")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "removed line 37 (exact repeat of line 1), …" for the removals of one hunk.
+fn explain<'a>(removals: impl Iterator<Item = &'a Removal<'a>>) -> String {
+    let removals: Vec<_> = removals.collect();
+    let mut why = String::from("removed ");
+    for (i, r) in removals.iter().take(NAMED_PER_HUNK).enumerate() {
+        if i > 0 {
+            why.push_str(", ");
+        }
+        let _ = match r.reason {
+            Reason::Near => write!(
+                why,
+                "line {} (near-duplicate of line {}, {:.2})",
+                r.line, r.of_line, r.similarity
+            ),
+            reason => write!(
+                why,
+                "line {} ({} repeat of line {})",
+                r.line,
+                reason.as_str(),
+                r.of_line
+            ),
+        };
+    }
+    if removals.len() > NAMED_PER_HUNK {
+        let _ = write!(why, " and {} more", removals.len() - NAMED_PER_HUNK);
+    }
+    why
+}
+
+/// Shows control and bidirectional-override characters as `\u{…}` so scraped text cannot move
+/// the cursor, recolor or reorder a terminal. Tabs stay.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\t' && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The JSON report of one text.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Report<'a> {
+    /// Where the text came from (a path, or `-` for standard input).
+    pub path: &'a str,
+    /// Counts of what was kept and removed.
+    #[serde(flatten)]
+    pub stats: Stats,
+    /// The removed units, in text order.
+    pub removed: Vec<ReportEntry<'a>>,
+}
+
+/// One removed unit in the JSON report.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ReportEntry<'a> {
+    /// The unit's text.
+    pub text: &'a str,
+    /// 1-based line where it starts.
+    pub line: usize,
+    /// Byte offset of its first byte.
+    pub start: usize,
+    /// Byte offset just past its last byte.
+    pub end: usize,
+    /// `exact`, `normalized` or `near`.
+    pub reason: Reason,
+    /// 1-based line of the kept unit it repeats.
+    pub repeats_line: usize,
+    /// Similarity to that unit, rounded to three decimals.
+    pub similarity: f64,
+}
+
+impl<'a> Report<'a> {
+    /// The report of `cleaned`, read from `path`.
+    pub fn new(path: &'a str, cleaned: &Cleaned<'a>) -> Report<'a> {
+        Report {
+            path,
+            stats: cleaned.stats(),
+            removed: cleaned
+                .removals()
+                .map(|r| ReportEntry {
+                    text: r.text,
+                    line: r.line,
+                    start: r.start,
+                    end: r.end,
+                    reason: r.reason,
+                    repeats_line: r.of_line,
+                    similarity: (r.similarity * 1000.0).round() / 1000.0,
+                })
+                .collect(),
+        }
+    }
+
+    /// Writes the report as one line of JSON.
+    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer(&mut *out, self)?;
+        writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Cleaner;
+
+    fn diff_of(text: &str, color: bool) -> String {
+        let cleaned = Cleaner::new().clean(text);
+        let mut out = Vec::new();
+        diff(&cleaned, "a", "b", color, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn diff_names_what_went_and_why() {
+        let got = diff_of("Head line\n\nBody.\n\nHead line\n", false);
+        assert_eq!(
+            got,
+            "--- a\n+++ b\n@@ -1,5 +1,3 @@ removed line 5 (exact repeat of line 1)\n \
+             Head line\n \n Body.\n-\n-Head line\n"
+        );
+    }
+
+    #[test]
+    fn diff_of_unchanged_text_is_empty() {
+        assert_eq!(diff_of("One.\n\nTwo.\n", false), "");
+    }
+
+    #[test]
+    fn colored_diff_escapes_controls() {
+        let got = diff_of("A\u{1b}[2J line\n\nA\u{1b}[2J line\n", true);
+        assert!(got.contains("\\u{1b}[2J"));
+        assert!(got.contains("\u{1b}[31m"));
+    }
+
+    #[test]
+    fn missing_final_newline_is_marked() {
+        let got = diff_of("Head\n\nBody\n\nHead", false);
+        let end =
+            "-Body\n-\n-Head\n\\ No newline at end of file\n+Body\n\\ No newline at end of file\n";
+        assert!(got.ends_with(end), "{got}");
+    }
+
+    #[test]
+    fn report_serializes_every_field() {
+        let text = "Head line\n\nBody.\n\nHEAD LINE\n";
+        let cleaned = Cleaner::new().clean(text);
+        let mut out = Vec::new();
+        Report::new("x.txt", &cleaned).write_to(&mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["path"], "x.txt");
+        assert_eq!(v["removed_paragraphs"], 1);
+        assert_eq!(v["kept_paragraphs"], 2);
+        let r = &v["removed"][0];
+        assert_eq!(r["reason"], "normalized");
+        assert_eq!(
+            (r["line"].as_u64(), r["repeats_line"].as_u64()),
+            (Some(5), Some(1))
+        );
+        let (s, e) = (
+            r["start"].as_u64().unwrap() as usize,
+            r["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[s..e], "HEAD LINE");
+        assert_eq!(r["similarity"], 1.0);
+    }
+}

@@ -1,0 +1,246 @@
+//! Text -> units (paragraphs or lines) as byte ranges into the input. Nothing is copied.
+//!
+//! A *line* ends at `\n` (a `\r` just before it belongs to the line ending). A line whose
+//! content is only whitespace is *blank*; runs of non-blank lines separated by blank lines
+//! are *blocks*. A [`Segment`] is one unit of comparison: either a whole block or one line of
+//! a block, depending on [`Unit`].
+
+use memchr::memchr_iter;
+
+/// How the text is cut into units of comparison.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// Decide from the text itself (the default); see [`segment`].
+    #[default]
+    Auto,
+    /// Every non-blank line is a unit (extractor output: one paragraph per line).
+    Line,
+    /// Every block of lines between blank lines is a unit (hard-wrapped prose).
+    Paragraph,
+}
+
+/// Lines longer than this many characters are never hard-wrapped prose. Wrap widths in the
+/// wild are 60–80 columns; 100 leaves room for a long word.
+pub const MAX_WRAP_WIDTH: usize = 100;
+
+/// Narrowest line width at which a block can be taken for hard-wrapped prose: blocks of
+/// shorter lines (lists, table cells, stacked captions) are compared line by line.
+pub const MIN_WRAP_WIDTH: usize = 40;
+
+/// One unit of comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// Byte offset of the first byte of the unit's first line.
+    pub start: usize,
+    /// Byte offset just past the unit's last content byte (its line ending excluded).
+    pub end: usize,
+    /// 1-based line number of the unit's first line.
+    pub line: usize,
+    /// Index of the block the unit belongs to: two units in the same block are separated by a
+    /// line ending only, units in different blocks by at least one blank line.
+    pub block: usize,
+}
+
+/// One line: `start..end` is its content, without the line ending.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    end: usize,
+    number: usize,
+}
+
+/// Cuts `text` into units.
+///
+/// With [`Unit::Auto`], a document that has any line longer than [`MAX_WRAP_WIDTH`]
+/// characters is not hard-wrapped (an extractor or editor kept each paragraph on one line),
+/// so every line is a unit. Otherwise each block is checked on its own: it is one unit when its
+/// lines look hard-wrapped (each line but the last is filled, so the next line's first word
+/// would not have fitted, and the widest line is at least [`MIN_WRAP_WIDTH`] characters);
+/// else its lines are units.
+///
+/// Units come out in text order and never overlap; blank lines belong to no unit.
+pub fn segment(text: &str, unit: Unit) -> Vec<Segment> {
+    let blocks = blocks(text);
+    let unit = match unit {
+        Unit::Auto if has_long_line(text, &blocks) => Unit::Line,
+        other => other,
+    };
+    let mut out = Vec::new();
+    for (index, block) in blocks.iter().enumerate() {
+        let whole = match unit {
+            Unit::Line => false,
+            Unit::Paragraph => true,
+            Unit::Auto => block.len() == 1 || looks_wrapped(text, block),
+        };
+        if whole {
+            out.push(Segment {
+                start: block[0].start,
+                end: block[block.len() - 1].end,
+                line: block[0].number,
+                block: index,
+            });
+        } else {
+            out.extend(block.iter().map(|l| Segment {
+                start: l.start,
+                end: l.end,
+                line: l.number,
+                block: index,
+            }));
+        }
+    }
+    out
+}
+
+/// Splits `text` into blocks of non-blank lines.
+fn blocks(text: &str) -> Vec<Vec<Line>> {
+    let bytes = text.as_bytes();
+    let mut blocks: Vec<Vec<Line>> = Vec::new();
+    let mut current: Vec<Line> = Vec::new();
+    let mut start = 0;
+    let mut number = 1;
+    let ends = memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for newline in ends {
+        if start > bytes.len() || (newline == bytes.len() && start == bytes.len()) {
+            break;
+        }
+        let mut end = newline;
+        if end > start && bytes[end - 1] == b'\r' && newline < bytes.len() {
+            end -= 1;
+        }
+        if text[start..end].trim().is_empty() {
+            if !current.is_empty() {
+                blocks.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(Line { start, end, number });
+        }
+        start = newline + 1;
+        number += 1;
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn has_long_line(text: &str, blocks: &[Vec<Line>]) -> bool {
+    blocks
+        .iter()
+        .flatten()
+        .any(|l| l.end - l.start > MAX_WRAP_WIDTH && width(&text[l.start..l.end]) > MAX_WRAP_WIDTH)
+}
+
+/// Whether a block of several lines reads as one hard-wrapped paragraph.
+fn looks_wrapped(text: &str, block: &[Line]) -> bool {
+    let lines: Vec<&str> = block
+        .iter()
+        .map(|l| text[l.start..l.end].trim_end())
+        .collect();
+    let widest = lines.iter().map(|l| width(l)).max().unwrap_or(0);
+    if !(MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&widest) {
+        return false;
+    }
+    lines.windows(2).all(|pair| {
+        let next = pair[1].trim_start();
+        let first_word = next.split_whitespace().next().unwrap_or("");
+        !starts_with_list_marker(next) && width(pair[0]) + 1 + width(first_word) > widest
+    })
+}
+
+/// A line starting a list item is never the continuation of a wrapped line.
+fn starts_with_list_marker(line: &str) -> bool {
+    let mut chars = line.chars();
+    match chars.next() {
+        Some('-' | '*' | '•' | '·' | '–' | '—' | '>') => chars.next() == Some(' '),
+        Some(c) if c.is_ascii_digit() => {
+            let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+            rest.starts_with(". ") || rest.starts_with(") ")
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(text: &'a str, unit: Unit) -> Vec<&'a str> {
+        segment(text, unit)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn blank_line_paragraphs() {
+        let t = "One.\n\nTwo.\n \nThree.";
+        assert_eq!(texts(t, Unit::Auto), ["One.", "Two.", "Three."]);
+        let segs = segment(t, Unit::Auto);
+        assert_eq!(segs.iter().map(|s| s.line).collect::<Vec<_>>(), [1, 3, 5]);
+        assert_eq!(segs.iter().map(|s| s.block).collect::<Vec<_>>(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn crlf_endings_are_not_content() {
+        let t = "One\r\nTwo\r\n\r\nThree\r\n";
+        assert_eq!(texts(t, Unit::Line), ["One", "Two", "Three"]);
+        assert_eq!(texts(t, Unit::Paragraph), ["One\r\nTwo", "Three"]);
+    }
+
+    #[test]
+    fn lone_carriage_return_at_end_is_content() {
+        assert_eq!(texts("a\r", Unit::Line), ["a\r"]);
+    }
+
+    #[test]
+    fn long_lines_make_every_line_a_unit() {
+        let long = "word ".repeat(30);
+        let t = format!("Head\nHead\n\n{long}\n");
+        let segs = segment(&t, Unit::Auto);
+        assert_eq!(segs.len(), 3);
+        assert_eq!(segs[0].block, segs[1].block);
+    }
+
+    #[test]
+    fn hard_wrapped_prose_is_one_unit() {
+        let t = "The council met on Tuesday evening to discuss the proposed budget for\n\
+                 the coming year, which includes new spending on roads and a small\n\
+                 increase in the library fund.\n\nNext paragraph.\n";
+        let got = texts(t, Unit::Auto);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].ends_with("library fund."));
+    }
+
+    #[test]
+    fn short_stacked_lines_are_separate_units() {
+        let t = "Menu\nHome\nWorld\n\nSome text.\n";
+        assert_eq!(
+            texts(t, Unit::Auto),
+            ["Menu", "Home", "World", "Some text."]
+        );
+    }
+
+    #[test]
+    fn list_items_are_not_wrapped_lines() {
+        let t = "- the first item in a list that is long enough to look wrapped\n\
+                 - the second item in a list that is long enough to look wrap\n";
+        assert_eq!(texts(t, Unit::Auto).len(), 2);
+    }
+
+    #[test]
+    fn unfilled_lines_are_separate_units() {
+        let t = "A short line that ends early.\n\
+                 Another line that is much longer than the first one and keeps going on\n";
+        assert_eq!(texts(t, Unit::Auto).len(), 2);
+    }
+
+    #[test]
+    fn empty_and_blank_text_have_no_units() {
+        assert!(segment("", Unit::Auto).is_empty());
+        assert!(segment("\n\n \r\n", Unit::Auto).is_empty());
+    }
+}
