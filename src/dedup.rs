@@ -13,6 +13,7 @@
 //! linear in the number of units, whatever the text.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::fingerprint::{band_keys, hash, word_hashes, BandKeys};
 use crate::normalize::{normalize, normalize_into, Normalized};
@@ -68,56 +69,127 @@ pub const MAX_CANDIDATES: usize = 8;
 pub const BUCKET_CAP: usize = 32;
 
 /// Decides every unit of `text`. `threshold` is the least [`similarity`] of a near-duplicate.
-pub fn decide(text: &str, segments: &[Segment], threshold: f64) -> Vec<Decision> {
+///
+/// With `whole_blocks`, consecutive units of one block (lines of a block that was cut into
+/// lines) are first tried together: when the block as a whole repeats an earlier unit or block
+/// exactly or after normalization (a paragraph repeated with a line break inside it, or a stack
+/// of repeated lines), all its lines go. Otherwise its lines are decided one by one, and the
+/// block is remembered as a whole so a later one-line copy of it is found too.
+pub fn decide(
+    text: &str,
+    segments: &[Segment],
+    threshold: f64,
+    whole_blocks: bool,
+) -> Vec<Decision> {
     let mut index = Index::default();
     let mut normalized = Normalized::default();
-    segments
-        .iter()
-        .enumerate()
-        .map(|(i, seg)| {
-            let raw = &text[seg.start..seg.end];
-            normalize_into(raw, &mut normalized);
+    let mut decisions = Vec::with_capacity(segments.len());
+    let mut i = 0;
+    while i < segments.len() {
+        let block = segments[i].block;
+        let run = if whole_blocks {
+            segments[i..]
+                .iter()
+                .take_while(|s| s.block == block)
+                .count()
+        } else {
+            1
+        };
+        let mut whole = None;
+        if run > 1 {
+            let range = segments[i].start..segments[i + run - 1].end;
+            normalize_into(&text[range.clone()], &mut normalized);
+            if !normalized.is_empty() {
+                let found = index.find_same(text, range.clone(), &normalized);
+                if let Some(decision) = found {
+                    decisions.extend(std::iter::repeat_n(decision, run));
+                    i += run;
+                    continue;
+                }
+                whole = Some((range, std::mem::take(&mut normalized)));
+            }
+        }
+        for (j, seg) in segments.iter().enumerate().skip(i).take(run) {
+            let range = seg.start..seg.end;
+            normalize_into(&text[range.clone()], &mut normalized);
             if normalized.is_empty() {
                 // Nothing to compare: rules, ornaments and emoji lines stay where they are.
-                return Decision::Keep;
+                decisions.push(Decision::Keep);
+                continue;
             }
-            let (decision, keys) = index.find(text, segments, raw, &normalized, threshold);
+            let (decision, keys) = index.find(text, range.clone(), &normalized, threshold);
             if decision == Decision::Keep {
-                index.insert(i, raw, &normalized, keys);
+                index.insert(text, j, range, &normalized, keys);
             }
-            decision
-        })
-        .collect()
+            decisions.push(decision);
+        }
+        if let Some((range, block_words)) = whole {
+            let first_kept = (i..i + run).find(|&j| decisions[j] == Decision::Keep);
+            if let Some(unit) = first_kept {
+                index.insert(text, unit, range, &block_words, None);
+            }
+        }
+        i += run;
+    }
+    decisions
+}
+
+/// One kept unit (or kept block) in the index.
+struct Entry {
+    /// The unit removals point at.
+    unit: usize,
+    /// The text it stands for.
+    range: Range<usize>,
+    /// Its number of words.
+    words: usize,
 }
 
 /// Hash tables over the kept units.
 #[derive(Default)]
 struct Index {
+    entries: Vec<Entry>,
     raw: HashMap<u64, usize>,
     normalized: HashMap<u64, usize>,
     buckets: HashMap<u64, Vec<u32>>,
-    /// Word count of each unit inserted, by unit index (0 for units never inserted).
-    words: Vec<u32>,
 }
 
 impl Index {
-    fn find(
-        &mut self,
+    /// An exact or normalized match for the text at `range`.
+    fn find_same(
+        &self,
         text: &str,
-        segments: &[Segment],
-        raw: &str,
+        range: Range<usize>,
+        normalized: &Normalized,
+    ) -> Option<Decision> {
+        let raw = &text[range];
+        if let Some(e) = self
+            .raw
+            .get(&hash(raw.as_bytes()))
+            .map(|&e| &self.entries[e])
+        {
+            if text[e.range.clone()] == *raw {
+                return Some(remove(e.unit, Reason::Exact, 1.0));
+            }
+        }
+        let key = hash(normalized.text.as_bytes());
+        if let Some(e) = self.normalized.get(&key).map(|&e| &self.entries[e]) {
+            if normalize(&text[e.range.clone()]).text == normalized.text {
+                return Some(remove(e.unit, Reason::Normalized, 1.0));
+            }
+        }
+        None
+    }
+
+    /// Any match for the text at `range`, and its band keys when they were computed.
+    fn find(
+        &self,
+        text: &str,
+        range: Range<usize>,
         normalized: &Normalized,
         threshold: f64,
     ) -> (Decision, Option<BandKeys>) {
-        if let Some(&of) = self.raw.get(&hash(raw.as_bytes())) {
-            if slice(text, &segments[of]) == raw {
-                return (remove(of, Reason::Exact, 1.0), None);
-            }
-        }
-        if let Some(&of) = self.normalized.get(&hash(normalized.text.as_bytes())) {
-            if normalize(slice(text, &segments[of])).text == normalized.text {
-                return (remove(of, Reason::Normalized, 1.0), None);
-            }
+        if let Some(decision) = self.find_same(text, range, normalized) {
+            return (decision, None);
         }
         if normalized.len() < MIN_NEAR_WORDS {
             return (Decision::Keep, None);
@@ -132,21 +204,22 @@ impl Index {
                 }
             }
         }
-        // Most shared bands first, then the earliest unit.
+        // Most shared bands first, then the earliest entry.
         candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut best: Option<(usize, f64)> = None;
-        for &(of, _) in candidates.iter().take(MAX_CANDIDATES) {
-            let (a, b) = (normalized.len(), self.words[of] as usize);
-            if dice_bound(a, b) < threshold {
+        for &(e, _) in candidates.iter().take(MAX_CANDIDATES) {
+            let entry = &self.entries[e];
+            if dice_bound(normalized.len(), entry.words) < threshold {
                 continue;
             }
-            let kept = normalize(slice(text, &segments[of]));
+            let kept = normalize(&text[entry.range.clone()]);
             let sim = similarity(&kept, normalized);
             if sim >= threshold
                 && best.is_none_or(|(_, s)| sim > s)
                 && same_facts(&kept, normalized)
+                && one_edit(&kept, normalized)
             {
-                best = Some((of, sim));
+                best = Some((entry.unit, sim));
             }
         }
         let decision = match best {
@@ -156,28 +229,32 @@ impl Index {
         (decision, Some(keys))
     }
 
-    fn insert(&mut self, unit: usize, raw: &str, normalized: &Normalized, keys: Option<BandKeys>) {
-        self.raw.entry(hash(raw.as_bytes())).or_insert(unit);
+    /// Remembers a kept text; with band keys, it can also be found as a near-duplicate.
+    fn insert(
+        &mut self,
+        text: &str,
+        unit: usize,
+        range: Range<usize>,
+        normalized: &Normalized,
+        keys: Option<BandKeys>,
+    ) {
+        let id = self.entries.len();
+        self.entries.push(Entry {
+            unit,
+            range: range.clone(),
+            words: normalized.len(),
+        });
+        self.raw.entry(hash(text[range].as_bytes())).or_insert(id);
         self.normalized
             .entry(hash(normalized.text.as_bytes()))
-            .or_insert(unit);
-        if let Some(keys) = keys {
-            if self.words.len() <= unit {
-                self.words.resize(unit + 1, 0);
-            }
-            self.words[unit] = normalized.len() as u32;
-            for key in keys {
-                let bucket = self.buckets.entry(key).or_default();
-                if bucket.len() < BUCKET_CAP {
-                    bucket.push(unit as u32);
-                }
+            .or_insert(id);
+        for key in keys.into_iter().flatten() {
+            let bucket = self.buckets.entry(key).or_default();
+            if bucket.len() < BUCKET_CAP {
+                bucket.push(id as u32);
             }
         }
     }
-}
-
-fn slice<'t>(text: &'t str, seg: &Segment) -> &'t str {
-    &text[seg.start..seg.end]
 }
 
 fn remove(of: usize, reason: Reason, similarity: f64) -> Decision {
@@ -223,6 +300,51 @@ pub fn same_facts(a: &Normalized, b: &Normalized) -> bool {
     !differs_in(a, &only_a) && !differs_in(b, &only_b)
 }
 
+/// Units of at least this many words are near-duplicates on similarity alone; shorter ones
+/// must also pass [`one_edit`].
+pub const LONG_UNIT_WORDS: usize = 20;
+/// A short unit with one word replaced is a near-duplicate only from this many words on.
+pub const MIN_REPLACE_WORDS: usize = 6;
+
+/// Whether the shorter of two similar paragraphs became the other by one edit: words added or
+/// removed at one place (a site suffix, a dropped word), or, in units of at least
+/// [`MIN_REPLACE_WORDS`] words, one word replaced. Two or more separate changes in a short line
+/// mean a template filled in twice (menu entries, recipe lines, table rows), not a repeat.
+/// Paragraphs of [`LONG_UNIT_WORDS`] words or more pass: there, similarity alone decides.
+pub fn one_edit(a: &Normalized, b: &Normalized) -> bool {
+    if a.len().min(b.len()) >= LONG_UNIT_WORDS {
+        return true;
+    }
+    let a_words: Vec<&str> = a.words().collect();
+    let b_words: Vec<&str> = b.words().collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &a_words, &b_words);
+    let mut regions = 0;
+    let mut replaced = false;
+    let mut in_region = false;
+    let (mut deleted, mut inserted) = (0, 0);
+    for op in &ops {
+        match op.tag() {
+            similar::DiffTag::Equal => in_region = false,
+            tag => {
+                if !in_region {
+                    regions += 1;
+                    in_region = true;
+                }
+                if tag != similar::DiffTag::Insert {
+                    deleted += op.old_range().len();
+                }
+                if tag != similar::DiffTag::Delete {
+                    inserted += op.new_range().len();
+                }
+                replaced |= deleted > 0 && inserted > 0;
+            }
+        }
+    }
+    regions <= 1
+        && (!replaced
+            || (deleted == 1 && inserted == 1 && a.len().min(b.len()) >= MIN_REPLACE_WORDS))
+}
+
 /// Multiset difference of the words of `a` and `b`: the number of shared words, and the
 /// indices of the words only in `a` and only in `b`.
 fn word_difference(a: &Normalized, b: &Normalized) -> (usize, Vec<usize>, Vec<usize>) {
@@ -250,7 +372,7 @@ mod tests {
 
     fn reasons(text: &str) -> Vec<Option<(Reason, usize)>> {
         let segs = segment(text, Unit::Line);
-        decide(text, &segs, 0.8)
+        decide(text, &segs, 0.8, false)
             .into_iter()
             .map(|d| match d {
                 Decision::Keep => None,
@@ -304,6 +426,31 @@ mod tests {
     }
 
     #[test]
+    fn template_lines_filled_in_twice_are_kept() {
+        let t = "Portion Fix Containers: 1 Green, 1 Red, 1 Yellow, 1 tsp.\n\
+                 Portion Fix Containers: 1 Green, 1 Purple, 1 Red, 1 tsp.\n\
+                 Portion Fix Containers: 1 Purple\n\
+                 Portion Fix Containers: 1 tsp.\n";
+        assert_eq!(reasons(t), [None, None, None, None]);
+    }
+
+    #[test]
+    fn one_edit_counts_changed_places() {
+        let e = |a: &str, b: &str| one_edit(&normalize(a), &normalize(b));
+        assert!(e("a b c d e f", "a b c d e f g h"));
+        assert!(e("a b c d e f", "x y a b c d e f"));
+        assert!(e("a b c d e f", "a b x d e f"));
+        assert!(
+            !e("a b c d e", "a b x d e"),
+            "replacement in a five-word line"
+        );
+        assert!(!e("a b c d e f", "a x c d y f"), "two changes");
+        assert!(!e("a b c d e f", "a b x y d e f"), "two words for one");
+        let long = "w ".repeat(25);
+        assert!(e(&format!("a {long} b"), &format!("x {long} y")));
+    }
+
+    #[test]
     fn caption_inside_a_paragraph_is_kept() {
         let t = "Flooded streets in the old town\n\
                  Residents walked through flooded streets in the old town on Monday as the river rose past its banks for the third time this year.\n";
@@ -340,6 +487,57 @@ mod tests {
         assert_eq!(got[2], Some((Reason::Near, 0)));
     }
 
+    fn auto_reasons(text: &str) -> Vec<Option<(Reason, usize)>> {
+        let segs = segment(text, Unit::Auto);
+        decide(text, &segs, 0.8, true)
+            .into_iter()
+            .map(|d| match d {
+                Decision::Keep => None,
+                Decision::Remove { of, reason, .. } => Some((reason, of)),
+            })
+            .collect()
+    }
+
+    const LONG: &str =
+        "Inspectors found the cracks during a routine examination on Saturday night, \
+                        and the operator closed the bridge to all trains until further notice.";
+
+    #[test]
+    fn paragraph_broken_across_lines_matches_its_one_line_copy() {
+        let broken = LONG.replacen(", and", ",\nand", 1);
+        // One line first, the broken copy later: the broken block goes whole.
+        let t = format!("{LONG}\n\nOther text.\n\n{broken}\n");
+        assert_eq!(
+            auto_reasons(&t),
+            [
+                None,
+                None,
+                Some((Reason::Normalized, 0)),
+                Some((Reason::Normalized, 0))
+            ]
+        );
+        // The broken copy first, the one-line copy later.
+        let t = format!("{broken}\n\nOther text.\n\n{LONG}\n");
+        assert_eq!(
+            auto_reasons(&t),
+            [None, None, None, Some((Reason::Normalized, 0))]
+        );
+    }
+
+    #[test]
+    fn stacked_repeated_lines_go_line_by_line() {
+        let t = format!("{HEAD}\n\n{LONG}\n\n{HEAD}\n{HEAD}\n");
+        assert_eq!(
+            auto_reasons(&t),
+            [
+                None,
+                None,
+                Some((Reason::Exact, 0)),
+                Some((Reason::Exact, 0))
+            ]
+        );
+    }
+
     #[test]
     fn similarity_is_dice_of_word_multisets() {
         let a = normalize("a b c d e f");
@@ -359,6 +557,8 @@ mod tests {
             .map(|i| format!("The committee heard item number {i} of the agenda today\n"))
             .collect();
         let segs = segment(&t, Unit::Line);
-        assert!(decide(&t, &segs, 0.8).iter().all(|d| *d == Decision::Keep));
+        assert!(decide(&t, &segs, 0.8, false)
+            .iter()
+            .all(|d| *d == Decision::Keep));
     }
 }

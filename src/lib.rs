@@ -76,7 +76,7 @@ impl Cleaner {
     /// Finds the repeats in `text`. Nothing is copied: the result borrows `text`.
     pub fn clean<'t>(&self, text: &'t str) -> Cleaned<'t> {
         let segments = segment::segment(text, self.unit);
-        let decisions = dedup::decide(text, &segments, self.threshold);
+        let decisions = dedup::decide(text, &segments, self.threshold, self.unit == Unit::Auto);
         let cuts = cut::cuts(&segments, &decisions);
         Cleaned {
             text,
