@@ -284,7 +284,7 @@ pub fn similarity(a: &Normalized, b: &Normalized) -> f64 {
 }
 
 /// Whether two similar paragraphs state the same facts: a near-duplicate may not differ in a
-/// number ("day 3" vs "day 4"), nor in a capitalized word inside a sentence, which is most
+/// number ("day 3" vs "day 4"), a one-letter label ("Plan A" vs "Plan D"), nor in a capitalized word inside a sentence, which is most
 /// likely a name ("Smith said" vs "Jones said"). In a title-cased line (most words
 /// capitalized, as in headlines) capitals say nothing about names and are not checked.
 pub fn same_facts(a: &Normalized, b: &Normalized) -> bool {
@@ -293,7 +293,9 @@ pub fn same_facts(a: &Normalized, b: &Normalized) -> bool {
         let title_case = side.capitalized.iter().filter(|&&c| c).count() * 2 > side.len();
         let words: Vec<&str> = side.words().collect();
         only.iter().any(|&i| {
-            words[i].chars().any(|c| c.is_numeric())
+            let word = words[i];
+            word.chars().any(char::is_numeric)
+                || word.chars().nth(1).is_none()
                 || (!title_case && i > 0 && side.capitalized[i])
         })
     };
@@ -421,8 +423,10 @@ mod tests {
         let t = "Live: day 3 of the trial, 2 witnesses heard\n\
                  Live: day 4 of the trial, 5 witnesses heard\n\
                  The mayor thanked Smith for the long report on the flood\n\
-                 The mayor thanked Jones for the long report on the flood\n";
-        assert_eq!(reasons(t), [None, None, None, None]);
+                 The mayor thanked Jones for the long report on the flood\n\
+                 Meal Prep Menu for Eating Plan A\n\
+                 Meal Prep Menu for Eating Plan D\n";
+        assert_eq!(reasons(t), [None; 6]);
     }
 
     #[test]
