@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::fingerprint::{band_keys, hash, word_hashes, BandKeys};
+use crate::fingerprint::{band_keys, hash, BandKeys, Words};
 use crate::normalize::{normalize, normalize_into, Normalized};
 use crate::segment::Segment;
 
@@ -66,7 +66,7 @@ pub const MIN_NEAR_WORDS: usize = 4;
 /// band keys first).
 pub const MAX_CANDIDATES: usize = 8;
 /// A MinHash bucket remembers at most this many units.
-pub const BUCKET_CAP: usize = 32;
+pub const BUCKET_CAP: usize = 16;
 
 /// Decides every unit of `text`. `threshold` is the least [`similarity`] of a near-duplicate.
 ///
@@ -140,8 +140,8 @@ struct Entry {
     unit: usize,
     /// The text it stands for.
     range: Range<usize>,
-    /// Its number of words.
-    words: usize,
+    /// Its words, for units that take part in near-duplicate matching.
+    words: Option<Words>,
 }
 
 /// Hash tables over the kept units.
@@ -180,53 +180,54 @@ impl Index {
         None
     }
 
-    /// Any match for the text at `range`, and its band keys when they were computed.
+    /// Any match for the text at `range`, and its band keys and words when they were computed.
     fn find(
         &self,
         text: &str,
         range: Range<usize>,
         normalized: &Normalized,
         threshold: f64,
-    ) -> (Decision, Option<BandKeys>) {
+    ) -> (Decision, Option<(BandKeys, Words)>) {
         if let Some(decision) = self.find_same(text, range, normalized) {
             return (decision, None);
         }
         if normalized.len() < MIN_NEAR_WORDS {
             return (Decision::Keep, None);
         }
-        let keys = band_keys(&word_hashes(normalized));
-        let mut candidates: Vec<(usize, u32)> = Vec::new();
-        for key in &keys {
-            for &member in self.buckets.get(key).into_iter().flatten() {
-                match candidates.iter_mut().find(|(c, _)| *c == member as usize) {
-                    Some((_, shared)) => *shared += 1,
-                    None => candidates.push((member as usize, 1)),
-                }
-            }
-        }
+        let words = Words::new(normalized);
+        let keys = band_keys(&words.hashes);
+        let mut members: Vec<u32> = keys
+            .iter()
+            .filter_map(|key| self.buckets.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        members.sort_unstable();
+        let candidates: Vec<(usize, u32)> = members
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0] as usize, run.len() as u32))
+            .collect();
+        let mut candidates = candidates;
         // Most shared bands first, then the earliest entry.
         candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut best: Option<(usize, f64)> = None;
         for &(e, _) in candidates.iter().take(MAX_CANDIDATES) {
             let entry = &self.entries[e];
-            if dice_bound(normalized.len(), entry.words) < threshold {
+            let Some(kept) = &entry.words else { continue };
+            if dice_bound(words.len(), kept.len()) < threshold {
                 continue;
             }
-            let kept = normalize(&text[entry.range.clone()]);
-            let sim = similarity(&kept, normalized);
-            if sim >= threshold
-                && best.is_none_or(|(_, s)| sim > s)
-                && same_facts(&kept, normalized)
-                && one_edit(&kept, normalized)
-            {
-                best = Some((entry.unit, sim));
+            if let Some(sim) = near(kept, &words, threshold) {
+                if best.is_none_or(|(_, s)| sim > s) {
+                    best = Some((entry.unit, sim));
+                }
             }
         }
         let decision = match best {
             Some((of, sim)) => remove(of, Reason::Near, sim),
             None => Decision::Keep,
         };
-        (decision, Some(keys))
+        (decision, Some((keys, words)))
     }
 
     /// Remembers a kept text; with band keys, it can also be found as a near-duplicate.
@@ -236,13 +237,14 @@ impl Index {
         unit: usize,
         range: Range<usize>,
         normalized: &Normalized,
-        keys: Option<BandKeys>,
+        near: Option<(BandKeys, Words)>,
     ) {
         let id = self.entries.len();
+        let (keys, words) = near.unzip();
         self.entries.push(Entry {
             unit,
             range: range.clone(),
-            words: normalized.len(),
+            words,
         });
         self.raw.entry(hash(text[range].as_bytes())).or_insert(id);
         self.normalized
@@ -270,36 +272,35 @@ fn dice_bound(a: usize, b: usize) -> f64 {
     2.0 * a.min(b) as f64 / (a + b) as f64
 }
 
-/// Similarity of two normalized paragraphs: the Dice coefficient of their word multisets,
-/// `2·|A ∩ B| / (|A| + |B|)`. 1.0 for the same words in any order; a six-word headline with one
-/// word changed scores 0.83, the same headline with a two-word site suffix 0.86.
-pub fn similarity(a: &Normalized, b: &Normalized) -> f64 {
+/// The similarity of `b` to `a` when `b` is a near-duplicate of `a`: at least `threshold`
+/// similar, with the [`same_facts`], by [`one_edit`].
+pub fn near(a: &Words, b: &Words, threshold: f64) -> Option<f64> {
+    let (only_a, only_b) = word_difference(a, b);
+    let sim = dice(a, b, only_a.len());
+    let facts = |w: &Words, only: &[usize]| only.iter().any(|&i| w.facts[i]);
+    (sim >= threshold && !facts(a, &only_a) && !facts(b, &only_b) && one_edit(a, b)).then_some(sim)
+}
+
+fn dice(a: &Words, b: &Words, only_a: usize) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    let (_, only_a, only_b) = word_difference(a, b);
-    let common = a.len() - only_a.len();
-    debug_assert_eq!(common, b.len() - only_b.len());
-    2.0 * common as f64 / (a.len() + b.len()) as f64
+    2.0 * (a.len() - only_a) as f64 / (a.len() + b.len()) as f64
 }
 
-/// Whether two similar paragraphs state the same facts: a near-duplicate may not differ in a
-/// number ("day 3" vs "day 4"), a one-letter label ("Plan A" vs "Plan D"), nor in a capitalized word inside a sentence, which is most
-/// likely a name ("Smith said" vs "Jones said"). In a title-cased line (most words
-/// capitalized, as in headlines) capitals say nothing about names and are not checked.
-pub fn same_facts(a: &Normalized, b: &Normalized) -> bool {
-    let (_, only_a, only_b) = word_difference(a, b);
-    let differs_in = |side: &Normalized, only: &[usize]| {
-        let title_case = side.capitalized.iter().filter(|&&c| c).count() * 2 > side.len();
-        let words: Vec<&str> = side.words().collect();
-        only.iter().any(|&i| {
-            let word = words[i];
-            word.chars().any(char::is_numeric)
-                || word.chars().nth(1).is_none()
-                || (!title_case && i > 0 && side.capitalized[i])
-        })
-    };
-    !differs_in(a, &only_a) && !differs_in(b, &only_b)
+/// Similarity of two paragraphs: the Dice coefficient of their word multisets,
+/// `2·|A ∩ B| / (|A| + |B|)`. 1.0 for the same words in any order; a six-word headline with one
+/// word changed scores 0.83, the same headline with a two-word site suffix 0.86.
+pub fn similarity(a: &Words, b: &Words) -> f64 {
+    dice(a, b, word_difference(a, b).0.len())
+}
+
+/// Whether two similar paragraphs state the same facts: no word that is in one but not the
+/// other carries a fact (see [`Words`]): "day 3" vs "day 4", "Plan A" vs "Plan D", "Smith
+/// said" vs "Jones said" are different paragraphs however similar.
+pub fn same_facts(a: &Words, b: &Words) -> bool {
+    let (only_a, only_b) = word_difference(a, b);
+    !only_a.iter().any(|&i| a.facts[i]) && !only_b.iter().any(|&i| b.facts[i])
 }
 
 /// Units of at least this many words are near-duplicates on similarity alone; shorter ones
@@ -313,58 +314,65 @@ pub const MIN_REPLACE_WORDS: usize = 6;
 /// [`MIN_REPLACE_WORDS`] words, one word replaced. Two or more separate changes in a short line
 /// mean a template filled in twice (menu entries, recipe lines, table rows), not a repeat.
 /// Paragraphs of [`LONG_UNIT_WORDS`] words or more pass: there, similarity alone decides.
-pub fn one_edit(a: &Normalized, b: &Normalized) -> bool {
-    if a.len().min(b.len()) >= LONG_UNIT_WORDS {
+pub fn one_edit(a: &Words, b: &Words) -> bool {
+    let shorter = a.len().min(b.len());
+    if shorter >= LONG_UNIT_WORDS {
         return true;
     }
-    let a_words: Vec<&str> = a.words().collect();
-    let b_words: Vec<&str> = b.words().collect();
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &a_words, &b_words);
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &a.hashes, &b.hashes);
     let mut regions = 0;
-    let mut replaced = false;
     let mut in_region = false;
     let (mut deleted, mut inserted) = (0, 0);
     for op in &ops {
-        match op.tag() {
-            similar::DiffTag::Equal => in_region = false,
-            tag => {
-                if !in_region {
-                    regions += 1;
-                    in_region = true;
-                }
-                if tag != similar::DiffTag::Insert {
-                    deleted += op.old_range().len();
-                }
-                if tag != similar::DiffTag::Delete {
-                    inserted += op.new_range().len();
-                }
-                replaced |= deleted > 0 && inserted > 0;
-            }
+        if op.tag() == similar::DiffTag::Equal {
+            in_region = false;
+            continue;
         }
+        if !in_region {
+            regions += 1;
+            in_region = true;
+        }
+        deleted += op.old_range().len();
+        inserted += op.new_range().len();
     }
-    regions <= 1
-        && (!replaced
-            || (deleted == 1 && inserted == 1 && a.len().min(b.len()) >= MIN_REPLACE_WORDS))
+    let replaced = deleted > 0 && inserted > 0;
+    regions <= 1 && (!replaced || (deleted == 1 && inserted == 1 && shorter >= MIN_REPLACE_WORDS))
 }
 
-/// Multiset difference of the words of `a` and `b`: the number of shared words, and the
-/// indices of the words only in `a` and only in `b`.
-fn word_difference(a: &Normalized, b: &Normalized) -> (usize, Vec<usize>, Vec<usize>) {
-    let mut unmatched: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, w) in a.words().enumerate() {
-        unmatched.entry(w).or_default().push(i);
-    }
-    let mut common = 0;
-    let mut only_b = Vec::new();
-    for (i, w) in b.words().enumerate() {
-        match unmatched.get_mut(w).and_then(Vec::pop) {
-            Some(_) => common += 1,
-            None => only_b.push(i),
+/// Multiset difference of the words of `a` and `b`: the indices of the words only in `a` and
+/// of those only in `b`.
+fn word_difference(a: &Words, b: &Words) -> (Vec<usize>, Vec<usize>) {
+    let sorted = |w: &Words| {
+        let mut v: Vec<(u64, usize)> = w.hashes.iter().copied().zip(0..).collect();
+        v.sort_unstable();
+        v
+    };
+    let (sa, sb) = (sorted(a), sorted(b));
+    let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while i < sa.len() || j < sb.len() {
+        let (x, y) = (sa.get(i), sb.get(j));
+        match (x, y) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.0 > y.0 => {
+                only_b.push(y.1);
+                j += 1;
+            }
+            (Some(x), _) => {
+                only_a.push(x.1);
+                i += 1;
+            }
+            (None, Some(y)) => {
+                only_b.push(y.1);
+                j += 1;
+            }
+            (None, None) => break,
         }
     }
-    let mut only_a: Vec<usize> = unmatched.into_values().flatten().collect();
-    only_a.sort_unstable();
-    (common, only_a, only_b)
+    (only_a, only_b)
 }
 
 #[cfg(test)]
@@ -381,6 +389,10 @@ mod tests {
                 Decision::Remove { of, reason, .. } => Some((reason, of)),
             })
             .collect()
+    }
+
+    fn words(s: &str) -> Words {
+        Words::new(&normalize(s))
     }
 
     const HEAD: &str = "Caliphate Renaissance: Islamists Maintain Strategic Calm";
@@ -440,7 +452,7 @@ mod tests {
 
     #[test]
     fn one_edit_counts_changed_places() {
-        let e = |a: &str, b: &str| one_edit(&normalize(a), &normalize(b));
+        let e = |a: &str, b: &str| one_edit(&words(a), &words(b));
         assert!(e("a b c d e f", "a b c d e f g h"));
         assert!(e("a b c d e f", "x y a b c d e f"));
         assert!(e("a b c d e f", "a b x d e f"));
@@ -544,12 +556,12 @@ mod tests {
 
     #[test]
     fn similarity_is_dice_of_word_multisets() {
-        let a = normalize("a b c d e f");
-        let b = normalize("a b c d e f g h");
+        let a = words("a b c d e f");
+        let b = words("a b c d e f g h");
         assert!((similarity(&a, &b) - 12.0 / 14.0).abs() < 1e-9);
         assert_eq!(similarity(&a, &a), 1.0);
         assert_eq!(
-            similarity(&normalize("a a b"), &normalize("a b b")),
+            similarity(&words("a a b"), &words("a b b")),
             2.0 * 2.0 / 6.0
         );
     }

@@ -10,9 +10,48 @@ pub fn hash(bytes: &[u8]) -> u64 {
     xxh3_64(bytes)
 }
 
-/// xxh3 of each word of a normalized paragraph.
-pub fn word_hashes(normalized: &Normalized) -> Vec<u64> {
-    normalized.words().map(|w| hash(w.as_bytes())).collect()
+/// The words of a normalized paragraph as xxh3 hashes, in order, each with a flag saying
+/// whether it carries a fact that tells two similar paragraphs apart: a number, a one-letter
+/// label ("Plan A"), or a capitalized word inside a sentence (most likely a name). In a
+/// title-cased line (most words capitalized, as in headlines) capitals say nothing about names
+/// and are not flagged.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Words {
+    /// xxh3 of each word.
+    pub hashes: Vec<u64>,
+    /// Whether each word carries a fact.
+    pub facts: Vec<bool>,
+}
+
+impl Words {
+    /// The words of `normalized`.
+    pub fn new(normalized: &Normalized) -> Words {
+        let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
+        let title_case = capitals * 2 > normalized.len();
+        let mut words = Words {
+            hashes: Vec::with_capacity(normalized.len()),
+            facts: Vec::with_capacity(normalized.len()),
+        };
+        for (i, word) in normalized.words().enumerate() {
+            words.hashes.push(hash(word.as_bytes()));
+            words.facts.push(
+                word.chars().any(char::is_numeric)
+                    || word.chars().nth(1).is_none()
+                    || (!title_case && i > 0 && normalized.capitalized[i]),
+            );
+        }
+        words
+    }
+
+    /// The number of words.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether there are no words.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
 }
 
 /// Number of bands in a signature.
@@ -79,7 +118,7 @@ mod tests {
     use crate::normalize::normalize;
 
     fn keys(s: &str) -> BandKeys {
-        band_keys(&word_hashes(&normalize(s)))
+        band_keys(&Words::new(&normalize(s)).hashes)
     }
 
     fn shared(a: &BandKeys, b: &BandKeys) -> usize {

@@ -97,9 +97,8 @@ fn blocks(text: &str) -> Vec<Vec<Line>> {
     let mut blocks: Vec<Vec<Line>> = Vec::new();
     let mut current: Vec<Line> = Vec::new();
     let mut start = 0;
-    let mut number = 1;
     let ends = memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-    for newline in ends {
+    for (number, newline) in (1..).zip(ends) {
         if start > bytes.len() || (newline == bytes.len() && start == bytes.len()) {
             break;
         }
@@ -115,7 +114,6 @@ fn blocks(text: &str) -> Vec<Vec<Line>> {
             current.push(Line { start, end, number });
         }
         start = newline + 1;
-        number += 1;
     }
     if !current.is_empty() {
         blocks.push(current);
@@ -168,7 +166,7 @@ fn starts_with_list_marker(line: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn texts<'a>(text: &'a str, unit: Unit) -> Vec<&'a str> {
+    fn texts(text: &str, unit: Unit) -> Vec<&str> {
         segment(text, unit)
             .iter()
             .map(|s| &text[s.start..s.end])

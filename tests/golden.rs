@@ -42,7 +42,10 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
 
 fn assert_same(what: &str, expected: &[u8], got: &[u8]) {
     if expected != got {
-        let (e, g) = (String::from_utf8_lossy(expected), String::from_utf8_lossy(got));
+        let (e, g) = (
+            String::from_utf8_lossy(expected),
+            String::from_utf8_lossy(got),
+        );
         let diff = TextDiff::from_lines(e.as_ref(), g.as_ref());
         panic!(
             "{what}: output differs from expected\n{}",
@@ -74,7 +77,9 @@ fn samples_clean_to_their_expected_output() {
 /// LF -> CRLF on every line ending.
 fn to_crlf(bytes: &[u8]) -> Vec<u8> {
     let text = String::from_utf8(bytes.to_vec()).unwrap();
-    text.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes()
+    text.replace("\r\n", "\n")
+        .replace('\n', "\r\n")
+        .into_bytes()
 }
 
 #[test]
@@ -86,7 +91,11 @@ fn crlf_twins_clean_like_their_lf_originals() {
         }
         let want = fs::read(expected_path(&sample)).unwrap();
         let got = run(&[], Some(&to_crlf(&input)));
-        assert_same(&format!("{} as CRLF", sample.display()), &to_crlf(&want), &got);
+        assert_same(
+            &format!("{} as CRLF", sample.display()),
+            &to_crlf(&want),
+            &got,
+        );
     }
 }
 
@@ -101,7 +110,12 @@ fn expected_outputs_are_clean_already() {
             .arg(&expected)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{} is not clean", expected.display());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{} is not clean",
+            expected.display()
+        );
     }
 }
 
@@ -119,7 +133,10 @@ fn seed_article_keeps_the_headline_once() {
     let kept: Vec<&str> = out.lines().filter(|l| *l != headline).collect();
     assert_eq!(squeeze(others), kept);
     assert!(!out.contains("\n\n\n"));
-    assert!(out.ends_with("World news"), "the missing final newline stays missing");
+    assert!(
+        out.ends_with("World news"),
+        "the missing final newline stays missing"
+    );
 }
 
 /// Collapses runs of empty lines into one.

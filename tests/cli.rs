@@ -1,0 +1,382 @@
+//! The command-line contract: modes, exit codes, errors, colors, pipes.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+
+const HEAD: &str = "Storm Closes Coastal Road for a Second Night";
+const DOC: &str = "Storm Closes Coastal Road for a Second Night\n\n\
+    Waves broke over the sea wall at high tide.\n\n\
+    STORM CLOSES COASTAL ROAD FOR A SECOND NIGHT\n\n\
+    Police asked drivers to use the inland route.\n";
+const CLEAN: &str = "Storm Closes Coastal Road for a Second Night\n\n\
+    Waves broke over the sea wall at high tide.\n\n\
+    Police asked drivers to use the inland route.\n";
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("paradedup").unwrap();
+    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    c
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+/// A scratch directory that is removed afterwards.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("paradedup-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+#[test]
+fn cleans_stdin_to_stdout() {
+    let out = cmd().write_stdin(DOC).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), CLEAN);
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn check_exits_1_on_repeats_and_0_without() {
+    let out = cmd().arg("--check").write_stdin(DOC).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(stderr_of(&out).contains("would remove 1 of 4 paragraphs"));
+    let out = cmd().arg("--check").write_stdin(CLEAN).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn json_report_describes_each_removal() {
+    let out = cmd().arg("--json").write_stdin(DOC).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["path"], "-");
+    assert_eq!(v["paragraphs"], 4);
+    assert_eq!(v["kept_paragraphs"], 3);
+    assert_eq!(v["removed_paragraphs"], 1);
+    assert_eq!(v["kept_bytes"].as_u64().unwrap() as usize, CLEAN.len());
+    assert_eq!(
+        v["removed_bytes"].as_u64().unwrap() as usize,
+        DOC.len() - CLEAN.len()
+    );
+    let removed = v["removed"].as_array().unwrap();
+    assert_eq!(removed.len(), 1);
+    let r = &removed[0];
+    assert_eq!(r["text"], HEAD.to_uppercase());
+    assert_eq!(r["line"], 5);
+    assert_eq!(r["reason"], "normalized");
+    assert_eq!(r["repeats_line"], 1);
+    assert_eq!(r["similarity"], 1.0);
+    let (s, e) = (
+        r["start"].as_u64().unwrap() as usize,
+        r["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&DOC[s..e], HEAD.to_uppercase());
+}
+
+#[test]
+fn json_diff_and_check_take_several_files() {
+    let dir = Scratch::new("several");
+    let a = dir.file("a.txt", DOC.as_bytes());
+    let b = dir.file("b.txt", CLEAN.as_bytes());
+    let out = cmd().arg("--json").args([&a, &b]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .split(|&c| c == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["path"], a.to_str().unwrap());
+    assert_eq!(lines[0]["removed_paragraphs"], 1);
+    assert_eq!(lines[1]["removed_paragraphs"], 0);
+
+    let out = cmd().arg("--diff").args([&a, &b]).output().unwrap();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    // The unchanged file has nothing to show.
+    assert_eq!(diff.lines().filter(|l| l.starts_with("+++ ")).count(), 1);
+    assert!(diff.starts_with(&format!("--- {}\n", a.display())));
+
+    let out = cmd().arg("--check").args([&b, &a]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).starts_with(&format!("{}: would remove", a.display())));
+}
+
+#[test]
+fn cleaning_several_files_to_stdout_is_refused() {
+    let dir = Scratch::new("refuse");
+    let a = dir.file("a.txt", DOC.as_bytes());
+    let out = cmd().args([&a, &a]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(stderr_of(&out).starts_with("paradedup: 2 inputs given"));
+}
+
+#[test]
+fn diff_shows_what_went_and_why() {
+    let out = cmd()
+        .args(["--diff", "--color", "never", "-"])
+        .write_stdin(DOC)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    let expected = format!(
+        "--- <stdin>\n+++ <stdin>\n\
+         @@ -2,6 +2,4 @@ removed line 5 (normalized repeat of line 1)\n \n \
+         Waves broke over the sea wall at high tide.\n \n\
+         -{}\n-\n \
+         Police asked drivers to use the inland route.\n",
+        HEAD.to_uppercase()
+    );
+    assert_eq!(diff, expected);
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let colored = cmd()
+        .args(["--diff", "--color", "always"])
+        .write_stdin(DOC)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(colored.stdout)
+        .unwrap()
+        .contains("\u{1b}[31m-STORM"));
+    // Not a terminal: auto means no color.
+    let auto = cmd().args(["--diff"]).write_stdin(DOC).output().unwrap();
+    assert!(!auto.stdout.contains(&0x1b));
+    let never = cmd()
+        .args(["--diff", "--color", "never"])
+        .write_stdin(DOC)
+        .output()
+        .unwrap();
+    assert!(!never.stdout.contains(&0x1b));
+}
+
+#[test]
+fn no_color_turns_off_auto_color_on_a_terminal() {
+    // `script` gives the command a real terminal; skip where it is missing.
+    if StdCommand::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script`");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("paradedup");
+    let file = sample("seed-article.txt");
+    let run = |no_color: bool| {
+        let mut c = StdCommand::new("script");
+        c.args([
+            "-qec",
+            &format!("{} --diff {}", bin.display(), file.display()),
+            "/dev/null",
+        ]);
+        c.env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env("TERM", "xterm");
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        c.stdin(Stdio::null()).output().unwrap().stdout
+    };
+    assert!(run(false).contains(&0x1b), "a terminal gets color");
+    assert!(!run(true).contains(&0x1b), "NO_COLOR turns it off");
+}
+
+#[test]
+fn missing_file_is_a_one_line_error() {
+    let out = cmd().arg("no/such/file.txt").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert_eq!(err.lines().count(), 1);
+    assert!(
+        err.starts_with("paradedup: no/such/file.txt: No such file or directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn directory_is_an_error() {
+    let dir = Scratch::new("dir");
+    let out = cmd().arg(&dir.0).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(
+        err.starts_with(&format!("paradedup: {}: ", dir.0.display())),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("directory"), "{err}");
+}
+
+#[test]
+fn invalid_utf8_names_file_and_offset() {
+    let dir = Scratch::new("utf8");
+    let bad = dir.file("bad.txt", b"Fine line\n\nbroken \xff\xfe here\n");
+    let out = cmd().arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "paradedup: {}: invalid UTF-8 at byte 18 (line 3, column 8)\n",
+            bad.display()
+        )
+    );
+}
+
+#[test]
+fn one_bad_file_does_not_stop_the_others() {
+    let dir = Scratch::new("partial");
+    let good = dir.file("good.txt", DOC.as_bytes());
+    let out = cmd()
+        .arg("--json")
+        .arg("missing.txt")
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["removed_paragraphs"], 1);
+}
+
+#[test]
+fn bad_threshold_and_conflicting_modes_are_usage_errors() {
+    for args in [
+        &["--threshold", "0"][..],
+        &["--threshold", "2"],
+        &["--diff", "--json"],
+        &["--unit", "word"],
+    ] {
+        let out = cmd().args(args).write_stdin(DOC).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn unit_flag_changes_what_is_compared() {
+    let wrapped = std::fs::read_to_string(sample("hard-wrapped.txt")).unwrap();
+    let count = |unit: &str| {
+        let out = cmd()
+            .args(["--json", "--unit", unit])
+            .write_stdin(wrapped.clone())
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["paragraphs"].as_u64().unwrap()
+    };
+    assert!(count("line") > count("paragraph"));
+    assert_eq!(count("auto"), count("paragraph"));
+}
+
+#[test]
+fn threshold_one_keeps_near_duplicates() {
+    let doc = format!("{HEAD}\n\nBody text.\n\n{HEAD} | World News\n");
+    let out = cmd()
+        .args(["--threshold", "1"])
+        .write_stdin(doc.clone())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), doc);
+    let out = cmd().write_stdin(doc).output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{HEAD}\n\nBody text.\n")
+    );
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let big: String = (0..20_000)
+        .map(|i| format!("Paragraph number {i} is here.\n\n"))
+        .collect();
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("paradedup"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(big.as_bytes());
+    });
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn full_disk_is_a_clear_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full");
+        return;
+    };
+    let out = StdCommand::new(assert_cmd::cargo::cargo_bin("paradedup"))
+        .arg(sample("seed-article.txt"))
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "paradedup: writing output: No space left on device (os error 28)\n"
+    );
+}
+
+#[test]
+fn help_documents_every_flag() {
+    let out = cmd().arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--diff",
+        "--json",
+        "--check",
+        "--unit",
+        "--threshold",
+        "--color",
+        "Exit status",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+}
