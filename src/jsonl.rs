@@ -1,0 +1,270 @@
+//! JSON Lines records: clean the text in one string field and write the record back with
+//! nothing else changed.
+//!
+//! A record is edited in place: the byte range of the field's value in the line is replaced by
+//! the cleaned string, JSON-encoded, and every other byte (key order, spacing, number
+//! formatting, escapes in other fields) stays as it came in. A record whose text loses nothing
+//! comes out byte for byte the same.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+
+use crate::{Cleaner, Stats};
+
+/// Where the text is in a record, and what to add to it.
+#[derive(Clone, Debug)]
+pub struct RecordFormat {
+    field: Vec<String>,
+    stats_field: Option<String>,
+}
+
+impl RecordFormat {
+    /// Cleans the string at `field`, a key or a dotted path such as `content.body` into nested
+    /// objects.
+    pub fn new(field: &str) -> RecordFormat {
+        RecordFormat {
+            field: field.split('.').map(str::to_owned).collect(),
+            stats_field: None,
+        }
+    }
+
+    /// Also adds `"NAME": {"removed": N, "removed_bytes": B}` to each record (replacing a
+    /// field of that name at the top level when there is one).
+    pub fn stats_field(mut self, name: Option<&str>) -> RecordFormat {
+        self.stats_field = name.map(str::to_owned);
+        self
+    }
+
+    /// The field path as given.
+    pub fn field(&self) -> String {
+        self.field.join(".")
+    }
+}
+
+/// Why a line is not a record that can be cleaned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The line is not valid UTF-8.
+    InvalidUtf8 {
+        /// Byte offset of the first invalid byte in the line.
+        offset: usize,
+    },
+    /// The line is not JSON.
+    NotJson(String),
+    /// The line is JSON but not an object (or a step of the field path is not).
+    NotObject(String),
+    /// The field is missing.
+    MissingField(String),
+    /// The field is not a string.
+    NotString(String),
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordError::InvalidUtf8 { offset } => {
+                write!(f, "invalid UTF-8 at byte {offset} of the line")
+            }
+            RecordError::NotJson(e) => write!(f, "not JSON: {e}"),
+            RecordError::NotObject(at) => write!(f, "{at} is not a JSON object"),
+            RecordError::MissingField(name) => write!(f, "no field '{name}'"),
+            RecordError::NotString(name) => write!(f, "field '{name}' is not a string"),
+        }
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+/// A cleaned record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CleanedRecord<'a> {
+    /// The record to write (without its line ending): borrowed when nothing changed.
+    pub line: Cow<'a, str>,
+    /// What was removed from its text.
+    pub stats: Stats,
+}
+
+/// Cleans one JSON Lines record (`line` without its line ending).
+pub fn clean_record<'a>(
+    line: &'a [u8],
+    cleaner: &Cleaner,
+    format: &RecordFormat,
+) -> Result<CleanedRecord<'a>, RecordError> {
+    let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    let range = find_field(line, &format.field)?;
+    let text: Cow<'_, str> = serde_json::from_str(&line[range.clone()])
+        .map_err(|_| RecordError::NotString(format.field()))?;
+    let cleaned = cleaner.clean(&text);
+    let stats = cleaned.stats();
+    let mut out = Cow::Borrowed(line);
+    if cleaned.is_changed() {
+        let encoded = serde_json::to_string(cleaned.output().as_ref())
+            .expect("a string always encodes");
+        out = Cow::Owned(splice(line, range, &encoded));
+    }
+    if let Some(name) = &format.stats_field {
+        let stats_json = format!(
+            "{{\"removed\": {}, \"removed_bytes\": {}}}",
+            stats.removed_paragraphs, stats.removed_bytes
+        );
+        out = Cow::Owned(set_top_level(&out, name, &stats_json)?);
+    }
+    Ok(CleanedRecord { line: out, stats })
+}
+
+fn splice(line: &str, range: Range<usize>, with: &str) -> String {
+    let mut out = String::with_capacity(line.len() - range.len() + with.len());
+    out.push_str(&line[..range.start]);
+    out.push_str(with);
+    out.push_str(&line[range.end..]);
+    out
+}
+
+/// The members of the JSON object in `text`, each value as its raw text.
+fn members<'a>(
+    text: &'a str,
+    what: &str,
+) -> Result<HashMap<Cow<'a, str>, &'a RawValue>, RecordError> {
+    serde_json::from_str(text).map_err(|e| {
+        if serde_json::from_str::<IgnoredAny>(text).is_ok() {
+            RecordError::NotObject(what.to_owned())
+        } else {
+            RecordError::NotJson(e.to_string())
+        }
+    })
+}
+
+/// Byte range in `line` of the value at `path`.
+fn find_field(line: &str, path: &[String]) -> Result<Range<usize>, RecordError> {
+    let mut object = line;
+    let mut what = "the record".to_owned();
+    let mut value: Option<&RawValue> = None;
+    for (depth, key) in path.iter().enumerate() {
+        let map = members(object, &what)?;
+        let found = *map
+            .get(key.as_str())
+            .ok_or_else(|| RecordError::MissingField(path[..=depth].join(".")))?;
+        object = found.get();
+        what = format!("field '{}'", path[..=depth].join("."));
+        value = Some(found);
+    }
+    let value = value.expect("a field path has at least one key");
+    let start = value.get().as_ptr() as usize - line.as_ptr() as usize;
+    Ok(start..start + value.get().len())
+}
+
+/// `line` with top-level member `name` set to the raw JSON `value`: replaced where it exists,
+/// else added at the end of the object.
+fn set_top_level(line: &str, name: &str, value: &str) -> Result<String, RecordError> {
+    let map = members(line, "the record")?;
+    if let Some(old) = map.get(name) {
+        let start = old.get().as_ptr() as usize - line.as_ptr() as usize;
+        return Ok(splice(line, start..start + old.get().len(), value));
+    }
+    let close = line.rfind('}').expect("an object ends with }");
+    let before = line[..close].trim_end();
+    let comma = if before.ends_with('{') { "" } else { ", " };
+    let key = serde_json::to_string(name).expect("a string always encodes");
+    Ok(format!(
+        "{before}{comma}{key}: {value}{}",
+        &line[before.len()..]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(line: &str, field: &str) -> Result<String, RecordError> {
+        let format = RecordFormat::new(field);
+        clean_record(line.as_bytes(), &Cleaner::new(), &format).map(|r| r.line.into_owned())
+    }
+
+    const TEXT: &str = r#""Headline here\n\nBody text.\n\nHeadline here""#;
+
+    #[test]
+    fn only_the_field_changes() {
+        let line = format!(r#"{{"id": 1.50, "text": {TEXT}, "z":[1e3, "\u00e9"]}}"#);
+        assert_eq!(
+            clean(&line, "text").unwrap(),
+            r#"{"id": 1.50, "text": "Headline here\n\nBody text.", "z":[1e3, "\u00e9"]}"#
+        );
+    }
+
+    #[test]
+    fn unchanged_records_are_borrowed() {
+        let line = r#"{"text": "One.\n\nTwo.", "n": 1}"#;
+        let format = RecordFormat::new("text");
+        let got = clean_record(line.as_bytes(), &Cleaner::new(), &format).unwrap();
+        assert!(matches!(got.line, Cow::Borrowed(l) if l == line));
+    }
+
+    #[test]
+    fn nested_fields() {
+        let line = format!(r#"{{"content": {{"body": {TEXT}, "x": 2}}, "text": "keep"}}"#);
+        assert_eq!(
+            clean(&line, "content.body").unwrap(),
+            r#"{"content": {"body": "Headline here\n\nBody text.", "x": 2}, "text": "keep"}"#
+        );
+    }
+
+    #[test]
+    fn stats_field_is_added_or_replaced() {
+        let format = RecordFormat::new("text").stats_field(Some("paradedup"));
+        let line = format!(r#"{{"text": {TEXT}}}"#);
+        let got = clean_record(line.as_bytes(), &Cleaner::new(), &format).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&got.line).unwrap();
+        assert_eq!(v["paradedup"]["removed"], 1);
+        assert_eq!(v["paradedup"]["removed_bytes"], "\n\nHeadline here".len());
+        let again = clean_record(got.line.as_bytes(), &Cleaner::new(), &format).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&again.line).unwrap();
+        assert_eq!(v["paradedup"]["removed"], 0);
+        assert_eq!(again.line.matches("paradedup").count(), 1);
+    }
+
+    #[test]
+    fn bad_records_say_why() {
+        assert!(matches!(clean("{nope", "text"), Err(RecordError::NotJson(_))));
+        assert_eq!(
+            clean("[1, 2]", "text"),
+            Err(RecordError::NotObject("the record".into()))
+        );
+        assert_eq!(
+            clean(r#"{"body": "x"}"#, "text"),
+            Err(RecordError::MissingField("text".into()))
+        );
+        assert_eq!(
+            clean(r#"{"text": 3}"#, "text"),
+            Err(RecordError::NotString("text".into()))
+        );
+        assert_eq!(
+            clean(r#"{"a": 3}"#, "a.b"),
+            Err(RecordError::NotObject("field 'a'".into()))
+        );
+        assert_eq!(
+            clean(r#"{"a": {}}"#, "a.b"),
+            Err(RecordError::MissingField("a.b".into()))
+        );
+        let format = RecordFormat::new("text");
+        assert_eq!(
+            clean_record(b"{\"text\": \"\xff\"}", &Cleaner::new(), &format),
+            Err(RecordError::InvalidUtf8 { offset: 10 })
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(clean(&deep, "text").is_err());
+        let deep_obj = format!("{}1{}", r#"{"a":"#.repeat(50_000), "}".repeat(50_000));
+        assert!(clean(&deep_obj, "text").is_err());
+    }
+}
