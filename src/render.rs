@@ -41,9 +41,13 @@ pub fn diff(
         return Ok(());
     }
     let new = cleaned.output();
+    // Lines end at `\n` only, as everywhere else in paradedup: a lone `\r` is content (similar's
+    // own line splitting would end a line there and the diff would not apply).
+    let old_lines: Vec<&str> = cleaned.original().split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
     let diff = TextDiff::configure()
         .timeout(DIFF_TIMEOUT)
-        .diff_lines(cleaned.original(), new.as_ref());
+        .diff_slices(&old_lines, &new_lines);
     let removals: Vec<Removal<'_>> = cleaned.removals().collect();
     let paint = |style: Style, text: &str| -> String {
         if color {
@@ -71,7 +75,7 @@ pub fn diff(
             let line = change.value();
             let body = line.strip_suffix('\n').unwrap_or(line);
             writeln!(out, "{}", paint(style, &format!("{sign}{body}")))?;
-            if change.missing_newline() {
+            if !line.ends_with('\n') {
                 writeln!(out, "\\ No newline at end of file")?;
             }
         }
