@@ -14,16 +14,74 @@ use clap::{ArgGroup, Parser, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "paradedup", version, max_term_width = 100)]
 #[command(group(ArgGroup::new("mode").args(["diff", "json", "check"])))]
+#[command(group(ArgGroup::new("dest").args(["in_place", "output_dir"])))]
 pub struct Args {
-    /// Files to clean; none or `-` reads standard input.
+    /// Files or directories to clean; none or `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+
+    /// Rewrite each file in place, atomically (temporary file, fsync, rename); files with
+    /// nothing to remove are not touched.
+    #[arg(short = 'i', long)]
+    pub in_place: bool,
+
+    /// Write cleaned copies under DIR, mirroring the input tree.
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// With --in-place: report what would change, write nothing.
+    #[arg(long, requires = "in_place")]
+    pub dry_run: bool,
+
+    /// Walk directories given as FILE.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+
+    /// With --recursive: clean only files whose name or relative path matches GLOB (repeat for
+    /// several; default `*.txt` and `*.jsonl`). Files named on the command line are always
+    /// cleaned.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+
+    /// Read JSON Lines: clean the string at --field in each record, write the record back with
+    /// only that field changed. Files ending in `.jsonl` are read this way without the flag.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The field to clean in JSON Lines records; a dotted path reaches nested objects
+    /// (`content.body`).
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub field: String,
+
+    /// With --jsonl and --json: the field that receives per-record stats
+    /// (`{"removed": N, "removed_bytes": B}`).
+    #[arg(long, default_value = "paradedup", value_name = "NAME")]
+    pub stats_field: String,
+
+    /// What to do with a JSON Lines record that is not JSON, not an object, or lacks the field:
+    /// `stop` (exit 2 after writing every earlier record), `pass` (write it unchanged), `skip`
+    /// (drop it). pass and skip report each bad line on stderr.
+    #[arg(long, value_enum, default_value_t = OnError::Stop, value_name = "POLICY")]
+    pub on_error: OnError,
+
+    /// Number of threads (default: all cores). Output order does not depend on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Print the summary even for a single input.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
 
     /// Print a unified diff of what would be removed, and why, instead of the cleaned text.
     #[arg(long)]
     pub diff: bool,
 
     /// Print a JSON report per file (one line each): what was removed, where, why, and counts.
+    /// With --jsonl: add per-record stats to each record instead (see --stats-field).
     #[arg(long)]
     pub json: bool,
 
@@ -68,6 +126,17 @@ impl From<UnitArg> for paradedup::Unit {
             UnitArg::Paragraph => paradedup::Unit::Paragraph,
         }
     }
+}
+
+/// `--on-error` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// Stop with exit status 2.
+    Stop,
+    /// Write the bad line through unchanged.
+    Pass,
+    /// Drop the bad line.
+    Skip,
 }
 
 /// `--color` values.

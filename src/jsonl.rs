@@ -106,8 +106,8 @@ pub fn clean_record<'a>(
     let stats = cleaned.stats();
     let mut out = Cow::Borrowed(line);
     if cleaned.is_changed() {
-        let encoded = serde_json::to_string(cleaned.output().as_ref())
-            .expect("a string always encodes");
+        let encoded =
+            serde_json::to_string(cleaned.output().as_ref()).expect("a string always encodes");
         out = Cow::Owned(splice(line, range, &encoded));
     }
     if let Some(name) = &format.stats_field {
@@ -232,7 +232,10 @@ mod tests {
 
     #[test]
     fn bad_records_say_why() {
-        assert!(matches!(clean("{nope", "text"), Err(RecordError::NotJson(_))));
+        assert!(matches!(
+            clean("{nope", "text"),
+            Err(RecordError::NotJson(_))
+        ));
         assert_eq!(
             clean("[1, 2]", "text"),
             Err(RecordError::NotObject("the record".into()))

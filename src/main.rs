@@ -1,6 +1,7 @@
 //! The `paradedup` command: a thin layer over the library.
 
 mod cli;
+mod files;
 mod run;
 
 use std::process::ExitCode;

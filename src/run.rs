@@ -1,14 +1,33 @@
 //! Arguments -> reading inputs, cleaning them, writing the chosen output.
+//!
+//! Plain-text documents are independent: consecutive ones are cleaned on all threads, a chunk
+//! at a time, and their output is written in input order. A JSON Lines input is streamed: a
+//! bounded batch of records is read, cleaned on all threads, written in order and flushed,
+//! then the next batch; memory stays bounded by the batch, not the input.
 
-use std::fs;
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use paradedup::jsonl::{clean_record, RecordFormat};
 use paradedup::render::{self, Report};
-use paradedup::{decode, Cleaner};
+use paradedup::{decode, Cleaner, Stats};
+use rayon::prelude::*;
 
-use crate::cli::{Args, ColorWhen};
+use crate::cli::{Args, ColorWhen, OnError};
+use crate::files::{self, Source};
+
+/// Text documents cleaned together before their output is written.
+const CHUNK_DOCS: usize = 64;
+/// A JSON Lines batch holds at most this many records…
+const BATCH_RECORDS: usize = 4096;
+/// …or this many bytes (plus one record).
+const BATCH_BYTES: usize = 4 << 20;
+/// Read buffer for JSON Lines input.
+const READ_BUFFER: usize = 1 << 20;
 
 /// What to print for each input.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -19,43 +38,177 @@ enum Mode {
     Check,
 }
 
-/// One input: a file or standard input.
-enum Input<'a> {
-    Stdin,
-    File(&'a Path),
+/// Where cleaned text goes.
+#[derive(Clone, PartialEq, Eq)]
+enum Dest {
+    Stdout,
+    InPlace { dry_run: bool },
+    OutputDir(PathBuf),
 }
 
-impl Input<'_> {
-    /// The name used in messages and diff headers.
+/// Everything decided once from the arguments.
+struct Ctx {
+    cleaner: Cleaner,
+    mode: Mode,
+    dest: Dest,
+    color: bool,
+    jsonl: bool,
+    format: RecordFormat,
+    on_error: OnError,
+    pool: rayon::ThreadPool,
+}
+
+/// Totals over the run.
+#[derive(Default)]
+struct Summary {
+    documents: usize,
+    changed: usize,
+    stats: Stats,
+    records: Records,
+    failed: bool,
+}
+
+/// JSON Lines record counts.
+#[derive(Default, Clone, Copy)]
+struct Records {
+    read: usize,
+    written: usize,
+    passed: usize,
+    skipped: usize,
+}
+
+/// What cleaning one text document produced, to be written in order.
+#[derive(Default)]
+struct Outcome {
+    stdout: Vec<u8>,
+    stderr: String,
+    stats: Stats,
+    changed: bool,
+    failed: bool,
+}
+
+impl Source {
     fn label(&self) -> String {
         match self {
-            Input::Stdin => "<stdin>".to_owned(),
-            Input::File(p) => p.display().to_string(),
+            Source::Stdin => "<stdin>".to_owned(),
+            Source::File { path, .. } => path.display().to_string(),
         }
     }
 
-    /// The name in JSON reports: the path, or `-` for standard input.
     fn json_path(&self) -> String {
         match self {
-            Input::Stdin => "-".to_owned(),
-            Input::File(p) => p.display().to_string(),
+            Source::Stdin => "-".to_owned(),
+            Source::File { path, .. } => path.display().to_string(),
         }
     }
 
-    fn read(&self) -> io::Result<Vec<u8>> {
-        match self {
-            Input::Stdin => {
-                let mut buf = Vec::new();
-                io::stdin().lock().read_to_end(&mut buf)?;
-                Ok(buf)
+    fn is_jsonl(&self, forced: bool) -> bool {
+        forced
+            || matches!(self, Source::File { path, .. }
+                if path.extension().is_some_and(|e| e == "jsonl"))
+    }
+
+    fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            Source::Stdin => Box::new(io::stdin()),
+            Source::File { path, .. } => {
+                if path.is_dir() {
+                    return Err(io::Error::other("is a directory (use --recursive)"));
+                }
+                Box::new(File::open(path)?)
             }
-            Input::File(p) => fs::read(p),
-        }
+        })
     }
 }
 
 /// Runs the command; `Err` is an output error (the caller reports it and exits 2).
 pub fn run(args: &Args) -> io::Result<ExitCode> {
+    let Some(ctx) = context(args)? else {
+        return Ok(ExitCode::from(2));
+    };
+    let stdin_only = args.files.is_empty();
+    if stdin_only && io::stdin().is_terminal() {
+        return usage("no input: give a FILE, or pipe text in (see --help)");
+    }
+    let sources = if stdin_only {
+        vec![Ok(Source::Stdin)]
+    } else {
+        files::expand(&args.files, args.recursive, &args.globs)
+    };
+    let texts_to_stdout = sources
+        .iter()
+        .filter(|s| !matches!(s, Ok(src) if src.is_jsonl(ctx.jsonl)))
+        .count();
+    if ctx.dest == Dest::Stdout && ctx.mode == Mode::Clean && texts_to_stdout > 1 {
+        return usage(&format!(
+            "{texts_to_stdout} text inputs given: printing cleaned text takes one \
+             (use --in-place, --output-dir, --diff, --json or --check for several)"
+        ));
+    }
+    if ctx.dest != Dest::Stdout && sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
+        return usage("--in-place and --output-dir need files, not standard input");
+    }
+    if ctx.mode == Mode::Diff
+        && sources
+            .iter()
+            .any(|s| matches!(s, Ok(src) if src.is_jsonl(ctx.jsonl)))
+    {
+        return usage("--diff takes plain text, not JSON Lines (use --json for per-record stats)");
+    }
+
+    let progress = progress_bar(args.quiet, sources.len());
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut summary = Summary::default();
+    let mut pending: Vec<Source> = Vec::new();
+    for source in sources {
+        match source {
+            Err((path, err)) => {
+                eprintln!("paradedup: {}: {err}", path.display());
+                summary.failed = true;
+            }
+            Ok(src) if src.is_jsonl(ctx.jsonl) => {
+                flush_texts(&ctx, &mut pending, &mut out, &mut summary, &progress)?;
+                let stopped = jsonl_source(&ctx, &src, &mut out, &mut summary, &progress)?;
+                progress.inc(1);
+                if stopped {
+                    break;
+                }
+            }
+            Ok(src) => {
+                pending.push(src);
+                if pending.len() == CHUNK_DOCS {
+                    flush_texts(&ctx, &mut pending, &mut out, &mut summary, &progress)?;
+                }
+            }
+        }
+    }
+    flush_texts(&ctx, &mut pending, &mut out, &mut summary, &progress)?;
+    out.flush().map_err(writing)?;
+    progress.finish_and_clear();
+
+    let batch = summary.documents > 1 || ctx.dest != Dest::Stdout;
+    if !args.quiet && (args.verbose || batch) {
+        eprintln!(
+            "paradedup: {}",
+            summary_line(&summary, ctx.jsonl || summary.records.read > 0)
+        );
+    }
+    Ok(if summary.failed {
+        ExitCode::from(2)
+    } else if ctx.mode == Mode::Check && summary.changed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn usage(message: &str) -> io::Result<ExitCode> {
+    eprintln!("paradedup: {message}");
+    Ok(ExitCode::from(2))
+}
+
+/// Decides everything from the arguments once; `None` after reporting a bad combination.
+fn context(args: &Args) -> io::Result<Option<Ctx>> {
     let cleaner = Cleaner::builder()
         .unit(args.unit.into())
         .threshold(args.threshold)
@@ -67,93 +220,356 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         (_, _, true) => Mode::Check,
         _ => Mode::Clean,
     };
-    let dash = PathBuf::from("-");
-    let inputs: Vec<Input<'_>> = if args.files.is_empty() {
-        vec![Input::Stdin]
-    } else {
-        args.files
-            .iter()
-            .map(|p| {
-                if *p == dash {
-                    Input::Stdin
-                } else {
-                    Input::File(p)
-                }
-            })
-            .collect()
+    let dest = match (&args.output_dir, args.in_place) {
+        (Some(dir), _) => Dest::OutputDir(dir.clone()),
+        (None, true) => Dest::InPlace {
+            dry_run: args.dry_run,
+        },
+        (None, false) => Dest::Stdout,
     };
-    if args.files.is_empty() && io::stdin().is_terminal() {
-        eprintln!("paradedup: no input: give a FILE, or pipe text in (see --help)");
-        return Ok(ExitCode::from(2));
-    }
-    if mode == Mode::Clean && inputs.len() > 1 {
+    if dest != Dest::Stdout && matches!(mode, Mode::Diff | Mode::Check) {
         eprintln!(
-            "paradedup: {} inputs given: printing cleaned text takes one \
-             (use --diff, --json or --check for several)",
-            inputs.len()
+            "paradedup: --diff and --check write nothing; use --in-place --dry-run to preview"
         );
-        return Ok(ExitCode::from(2));
+        return Ok(None);
     }
-    let stdout = io::stdout();
     let color = match args.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never,
+        ColorWhen::Auto => {
+            anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
+        }
     };
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut failed = false;
-    let mut changed = false;
-    for input in &inputs {
-        let bytes = match input.read() {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                eprintln!("paradedup: {}: {err}", input.label());
-                failed = true;
-                continue;
-            }
-        };
-        let text = match decode(&bytes) {
-            Ok(text) => text,
-            Err(err) => {
-                eprintln!("paradedup: {}: {err}", input.label());
-                failed = true;
-                continue;
-            }
-        };
-        let cleaned = cleaner.clean(text);
-        changed |= cleaned.is_changed();
-        let written = match mode {
-            Mode::Clean => cleaned.write_to(&mut out),
-            Mode::Diff => {
-                let label = input.label();
-                let (old, new) = (label.clone(), label);
-                render::diff(&cleaned, &old, &new, color, &mut out)
-            }
-            Mode::Json => Report::new(&input.json_path(), &cleaned).write_to(&mut out),
-            Mode::Check => {
-                let stats = cleaned.stats();
-                if stats.removed_paragraphs > 0 {
-                    eprintln!(
-                        "{}: would remove {} of {} paragraphs ({} bytes)",
-                        input.label(),
-                        stats.removed_paragraphs,
-                        stats.paragraphs,
-                        stats.removed_bytes
-                    );
-                }
-                Ok(())
-            }
-        };
-        written.map_err(writing)?;
+    let threads = args.threads.map_or(0, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let stats_field = (mode == Mode::Json).then_some(args.stats_field.as_str());
+    Ok(Some(Ctx {
+        cleaner,
+        mode,
+        dest,
+        color,
+        jsonl: args.jsonl,
+        format: RecordFormat::new(&args.field).stats_field(stats_field),
+        on_error: args.on_error,
+        pool,
+    }))
+}
+
+/// Cleans the pending text documents on all threads and writes their output in order.
+fn flush_texts(
+    ctx: &Ctx,
+    pending: &mut Vec<Source>,
+    out: &mut dyn Write,
+    summary: &mut Summary,
+    progress: &ProgressBar,
+) -> io::Result<()> {
+    if pending.is_empty() {
+        return Ok(());
     }
-    out.flush().map_err(writing)?;
-    Ok(if failed {
-        ExitCode::from(2)
-    } else if mode == Mode::Check && changed {
-        ExitCode::from(1)
+    let outcomes: Vec<Outcome> = ctx.pool.install(|| {
+        pending
+            .par_iter()
+            .map(|src| text_source(ctx, src))
+            .collect()
+    });
+    for outcome in outcomes {
+        out.write_all(&outcome.stdout).map_err(writing)?;
+        if !outcome.stderr.is_empty() {
+            progress.suspend(|| eprint!("{}", outcome.stderr));
+        }
+        summary.documents += 1;
+        summary.changed += usize::from(outcome.changed);
+        summary.stats += outcome.stats;
+        summary.failed |= outcome.failed;
+        progress.inc(1);
+    }
+    pending.clear();
+    Ok(())
+}
+
+/// Cleans one plain-text document.
+fn text_source(ctx: &Ctx, src: &Source) -> Outcome {
+    let mut outcome = Outcome::default();
+    let label = src.label();
+    let fail = |mut o: Outcome, err: &dyn std::fmt::Display| {
+        o.stderr = format!("paradedup: {label}: {err}\n");
+        o.failed = true;
+        o
+    };
+    let mut bytes = Vec::new();
+    if let Err(err) = src.open().and_then(|mut r| r.read_to_end(&mut bytes)) {
+        return fail(outcome, &err);
+    }
+    let text = match decode(&bytes) {
+        Ok(text) => text,
+        Err(err) => return fail(outcome, &err),
+    };
+    let cleaned = ctx.cleaner.clean(text);
+    outcome.stats = cleaned.stats();
+    outcome.changed = cleaned.is_changed();
+    let would = || {
+        let s = cleaned.stats();
+        format!(
+            "{label}: would remove {} of {} paragraphs ({} bytes)\n",
+            s.removed_paragraphs, s.paragraphs, s.removed_bytes
+        )
+    };
+    let result = match (&ctx.dest, ctx.mode) {
+        (Dest::Stdout, Mode::Clean) => cleaned.write_to(&mut outcome.stdout),
+        (Dest::Stdout, Mode::Diff) => {
+            render::diff(&cleaned, &label, &label, ctx.color, &mut outcome.stdout)
+        }
+        (_, Mode::Json) => Report::new(&src.json_path(), &cleaned).write_to(&mut outcome.stdout),
+        (Dest::Stdout, Mode::Check) => {
+            if outcome.changed {
+                outcome.stderr = would();
+            }
+            Ok(())
+        }
+        (Dest::InPlace { dry_run: true }, _) => {
+            if outcome.changed {
+                outcome.stderr = would();
+            }
+            Ok(())
+        }
+        (Dest::InPlace { dry_run: false }, _) if !outcome.changed => Ok(()),
+        (Dest::InPlace { .. } | Dest::OutputDir(_), _) => {
+            write_file(ctx, src, cleaned.output().as_bytes())
+        }
+    };
+    // With --json and a destination, the report goes to stdout and the text to its file.
+    let result = result.and_then(|()| match (&ctx.dest, ctx.mode) {
+        (Dest::InPlace { dry_run: false }, Mode::Json) if outcome.changed => {
+            write_file(ctx, src, cleaned.output().as_bytes())
+        }
+        (Dest::OutputDir(_), Mode::Json) => write_file(ctx, src, cleaned.output().as_bytes()),
+        _ => Ok(()),
+    });
+    match result {
+        Ok(()) => outcome,
+        Err(err) => fail(outcome, &err),
+    }
+}
+
+/// Writes a cleaned document to its destination file.
+fn write_file(ctx: &Ctx, src: &Source, bytes: &[u8]) -> io::Result<()> {
+    let Source::File { path, root } = src else {
+        return Err(io::Error::other("standard input has no file to write"));
+    };
+    match &ctx.dest {
+        Dest::InPlace { .. } => files::write_atomic(path, bytes),
+        Dest::OutputDir(dir) => {
+            files::write_new(&files::output_path(path, root.as_deref(), dir), bytes)
+        }
+        Dest::Stdout => unreachable!("only called with a file destination"),
+    }
+}
+
+/// Streams one JSON Lines input. Returns `true` when a bad record stopped the run.
+fn jsonl_source(
+    ctx: &Ctx,
+    src: &Source,
+    out: &mut dyn Write,
+    summary: &mut Summary,
+    progress: &ProgressBar,
+) -> io::Result<bool> {
+    let label = src.label();
+    let reader = match src.open() {
+        Ok(r) => r,
+        Err(err) => {
+            eprintln!("paradedup: {label}: {err}");
+            summary.failed = true;
+            return Ok(false);
+        }
+    };
+    let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
+    summary.documents += 1;
+    // Files are rewritten from a buffer; standard output is written as records come.
+    let mut buffer = Vec::new();
+    let mut sink = io::sink();
+    let target: &mut dyn Write = match (&ctx.dest, ctx.mode) {
+        (Dest::Stdout, Mode::Check) | (Dest::InPlace { dry_run: true }, _) => &mut sink,
+        (Dest::Stdout, _) => out,
+        _ => &mut buffer,
+    };
+    let mut changed = false;
+    let mut line_no = 0usize;
+    let mut stopped = false;
+    loop {
+        let batch = match read_batch(&mut reader, &mut line_no) {
+            Ok(batch) => batch,
+            Err(err) => {
+                eprintln!("paradedup: {label}: {err}");
+                summary.failed = true;
+                break;
+            }
+        };
+        if batch.is_empty() {
+            break;
+        }
+        let results: Vec<_> = ctx.pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(_, line)| {
+                    let (body, _) = split_ending(line);
+                    if body.iter().all(u8::is_ascii_whitespace) {
+                        return Ok(None);
+                    }
+                    clean_record(body, &ctx.cleaner, &ctx.format).map(Some)
+                })
+                .collect()
+        });
+        for ((number, line), result) in batch.iter().zip(results) {
+            let (body, ending) = split_ending(line);
+            match result {
+                Ok(None) => target.write_all(line).map_err(writing)?,
+                Ok(Some(record)) => {
+                    summary.records.read += 1;
+                    summary.records.written += 1;
+                    summary.stats += record.stats;
+                    changed |= record.stats.removed_paragraphs > 0;
+                    target.write_all(record.line.as_bytes()).map_err(writing)?;
+                    target.write_all(ending).map_err(writing)?;
+                }
+                Err(err) => {
+                    summary.records.read += 1;
+                    let at = format!("{label}:{number}");
+                    match ctx.on_error {
+                        OnError::Stop => {
+                            target.flush().map_err(writing)?;
+                            progress.suspend(|| eprintln!("paradedup: {at}: {err}"));
+                            summary.failed = true;
+                            stopped = true;
+                            break;
+                        }
+                        OnError::Pass => {
+                            progress
+                                .suspend(|| eprintln!("paradedup: {at}: {err} (passed through)"));
+                            summary.records.passed += 1;
+                            target.write_all(body).map_err(writing)?;
+                            target.write_all(ending).map_err(writing)?;
+                        }
+                        OnError::Skip => {
+                            progress.suspend(|| eprintln!("paradedup: {at}: {err} (skipped)"));
+                            summary.records.skipped += 1;
+                        }
+                    }
+                }
+            }
+        }
+        target.flush().map_err(writing)?;
+        if stopped {
+            break;
+        }
+    }
+    summary.changed += usize::from(changed);
+    if matches!(ctx.dest, Dest::InPlace { dry_run: true }) && changed {
+        eprintln!("{label}: would change");
+    }
+    let write_back = match ctx.dest {
+        Dest::InPlace { dry_run } => !dry_run && changed && !stopped,
+        Dest::OutputDir(_) => !stopped,
+        Dest::Stdout => false,
+    };
+    if write_back && !summary.failed {
+        if let Err(err) = write_file(ctx, src, &buffer) {
+            eprintln!("paradedup: {label}: {err}");
+            summary.failed = true;
+        }
+    }
+    Ok(stopped)
+}
+
+/// Reads up to a batch of lines (each with its ending) and their 1-based numbers.
+fn read_batch<R: Read>(
+    reader: &mut BufReader<R>,
+    line_no: &mut usize,
+) -> io::Result<Vec<(usize, Vec<u8>)>> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        *line_no += 1;
+        bytes += line.len();
+        batch.push((*line_no, line));
+        // Don't wait for more input while a slow producer has nothing more to give: clean
+        // and write what is here.
+        if reader.buffer().is_empty() {
+            break;
+        }
+    }
+    Ok(batch)
+}
+
+/// A line's content and its ending (`\n`, `\r\n` or nothing).
+fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
+    let cut = if line.ends_with(b"\r\n") {
+        line.len() - 2
+    } else if line.ends_with(b"\n") {
+        line.len() - 1
     } else {
-        ExitCode::SUCCESS
-    })
+        line.len()
+    };
+    line.split_at(cut)
+}
+
+/// A progress bar on standard error that shows up only on a terminal, only for runs that take
+/// more than a second.
+fn progress_bar(quiet: bool, inputs: usize) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(inputs as u64), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} inputs {per_sec} eta {eta}")
+            .expect("valid template"),
+    );
+    let shown = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        if !shown.is_finished() {
+            shown.set_draw_target(ProgressDrawTarget::stderr());
+            shown.enable_steady_tick(Duration::from_millis(200));
+        }
+    });
+    bar
+}
+
+fn summary_line(s: &Summary, records: bool) -> String {
+    let mut line = format!(
+        "{} document{}, {} paragraph{} removed, {} saved",
+        s.documents,
+        if s.documents == 1 { "" } else { "s" },
+        s.stats.removed_paragraphs,
+        if s.stats.removed_paragraphs == 1 {
+            ""
+        } else {
+            "s"
+        },
+        human_bytes(s.stats.removed_bytes)
+    );
+    if records {
+        let r = s.records;
+        line += &format!(
+            "; records: {} read, {} written, {} passed, {} skipped",
+            r.read, r.written, r.passed, r.skipped
+        );
+    }
+    line
+}
+
+fn human_bytes(n: usize) -> String {
+    match n {
+        n if n < 1 << 10 => format!("{n} bytes"),
+        n if n < 1 << 20 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{:.1} MiB", n as f64 / (1 << 20) as f64),
+    }
 }
 
 /// Names the output in a write error, keeping its kind (a broken pipe must stay recognizable).

@@ -139,7 +139,7 @@ fn cleaning_several_files_to_stdout_is_refused() {
     let out = cmd().args([&a, &a]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert!(stderr_of(&out).starts_with("paradedup: 2 inputs given"));
+    assert!(stderr_of(&out).starts_with("paradedup: 2 text inputs given"));
 }
 
 #[test]

@@ -1,0 +1,711 @@
+//! Input files and output files: which files the command line names, and how cleaned text
+//! reaches disk.
+//!
+//! [`expand`] turns the `FILE` arguments into [`Source`]s, walking directories with
+//! `--recursive`. [`write_atomic`] replaces a file so that a crash, a full disk or a kill leaves
+//! either the old content or the new one, never a mix; [`write_new`] and [`output_path`] serve
+//! `--output-dir`.
+//!
+//! This is the binary's module, not the library's: the library never touches the file system.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use walkdir::WalkDir;
+
+/// Globs used by `--recursive` when no `--glob` is given: the two formats paradedup reads.
+const DEFAULT_GLOBS: [&str; 2] = ["*.txt", "*.jsonl"];
+
+/// One input to clean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input, named `-` on the command line.
+    Stdin,
+    /// A file, named on the command line or found by walking a directory.
+    File {
+        /// Where to read it, as given or as the walk built it (`root` joined with the rest).
+        path: PathBuf,
+        /// The directory walked to find it; `None` for a file named on the command line.
+        /// `--output-dir` mirrors `path` relative to this.
+        root: Option<PathBuf>,
+    },
+}
+
+/// What [`expand`] yields for each input: a source, or the path that failed and why.
+pub type Expanded = Result<Source, (PathBuf, io::Error)>;
+
+/// Expands command-line inputs into sources, in command-line order.
+///
+/// - `-` is standard input.
+/// - A file (or anything else that is not a directory, such as a FIFO from `<(...)`) is taken
+///   as given: `globs` never filter a file the user named, as in ripgrep.
+/// - A directory is an error unless `recursive`; then it is walked in file-name order, without
+///   following symbolic links and skipping names that start with `.`, keeping regular files
+///   whose name or path relative to the directory matches one of `globs` (`*.txt` and
+///   `*.jsonl` when `globs` is empty).
+///
+/// Failures are entries, not an early return, so one unreadable input or subdirectory does not
+/// hide the others. The exception is an invalid glob: then the result holds only the glob
+/// errors, because cleaning some files while a filter the user asked for is broken (and with
+/// `--in-place`, rewriting them) would be worse than doing nothing.
+pub fn expand(inputs: &[PathBuf], recursive: bool, globs: &[String]) -> Vec<Expanded> {
+    let globs = match build_globs(globs) {
+        Ok(set) => set,
+        Err(errors) => return errors.into_iter().map(Err).collect(),
+    };
+    let mut sources = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            sources.push(Ok(Source::Stdin));
+            continue;
+        }
+        // `metadata` follows symbolic links, so a link named on the command line is read
+        // (or walked) like its target.
+        match fs::metadata(input) {
+            Ok(meta) if meta.is_dir() => {
+                if recursive {
+                    walk(input, &globs, &mut sources);
+                } else {
+                    let err = io::Error::new(
+                        io::ErrorKind::IsADirectory,
+                        "is a directory (use --recursive)",
+                    );
+                    sources.push(Err((input.clone(), err)));
+                }
+            }
+            Ok(_) => sources.push(Ok(Source::File {
+                path: input.clone(),
+                root: None,
+            })),
+            Err(err) => sources.push(Err((input.clone(), err))),
+        }
+    }
+    sources
+}
+
+/// Compiles `--glob` patterns, or the defaults when there are none. On failure, returns one
+/// error per bad pattern so the user can fix them all at once.
+fn build_globs(globs: &[String]) -> Result<GlobSet, Vec<(PathBuf, io::Error)>> {
+    let patterns: Vec<&str> = if globs.is_empty() {
+        DEFAULT_GLOBS.to_vec()
+    } else {
+        globs.iter().map(String::as_str).collect()
+    };
+    let mut builder = GlobSetBuilder::new();
+    let mut errors = Vec::new();
+    for pattern in patterns {
+        // `*` stops at `/`, as in .gitignore and ripgrep's `--glob`: `*.txt` still matches
+        // everywhere through the file name, and `news/*.txt` means files directly in news/.
+        match GlobBuilder::new(pattern).literal_separator(true).build() {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            // globset's message already quotes the pattern ("error parsing glob '[a': ...").
+            Err(err) => errors.push((
+                PathBuf::from("--glob"),
+                io::Error::new(io::ErrorKind::InvalidInput, err),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    builder.build().map_err(|err| {
+        vec![(
+            PathBuf::from("--glob"),
+            io::Error::new(io::ErrorKind::InvalidInput, err),
+        )]
+    })
+}
+
+/// Walks `dir`, appending matching files and any errors met on the way to `sources`.
+fn walk(dir: &Path, globs: &GlobSet, sources: &mut Vec<Expanded>) {
+    // Sorting makes the order, and so the output and the cross-document decisions, the same
+    // on every run and every file system. Links are not followed so a walk cannot loop or
+    // escape the tree, and so `--in-place` never rewrites a file outside it.
+    let walker = WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        // The root itself is never skipped: `paradedup -r .` or `-r .cache` means it.
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                if globs.is_match(entry.file_name()) || globs.is_match(relative) {
+                    sources.push(Ok(Source::File {
+                        path: entry.into_path(),
+                        root: Some(dir.to_path_buf()),
+                    }));
+                }
+            }
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                // The bare io::Error: walkdir's own Display repeats the path, which the caller
+                // already prints in front of the message. Only a link loop has no io::Error,
+                // and without following links there are none.
+                let message = err.to_string();
+                let err = err
+                    .into_io_error()
+                    .unwrap_or_else(|| io::Error::other(message));
+                sources.push(Err((path, err)));
+            }
+        }
+    }
+}
+
+/// Dot files and directories are skipped, as ripgrep and fd do: they hold tool state
+/// (`.git`, editor backups, our own `.paradedup-*.tmp` leftovers), not articles.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// Where `--output-dir` writes the cleaned copy of `source_path`.
+///
+/// A walked file keeps its place in the tree: `output_dir/<source_path relative to root>`.
+/// A file named on the command line lands directly in `output_dir` under its file name, so
+/// `a/x.txt` and `b/x.txt` both map to `output_dir/x.txt` (the later one wins). A path with no
+/// file name (only `..` can be one, and it is a directory) maps to `output_dir` itself, which
+/// then fails to be written rather than landing somewhere unexpected. Creates nothing.
+pub fn output_path(source_path: &Path, root: Option<&Path>, output_dir: &Path) -> PathBuf {
+    if let Some(relative) = root.and_then(|root| source_path.strip_prefix(root).ok()) {
+        return output_dir.join(relative);
+    }
+    match source_path.file_name() {
+        Some(name) => output_dir.join(name),
+        None => output_dir.to_path_buf(),
+    }
+}
+
+/// Replaces the content of `path` with `bytes` atomically: readers, and the file after a
+/// crash, see either the old content or the new one.
+///
+/// The bytes go to a `.paradedup-*.tmp` file in the same directory (a rename is only atomic
+/// within one file system), which is synced, given the original's permissions (and, on Unix,
+/// its owner and group when allowed), then renamed over `path`; the directory is then synced
+/// so the rename itself survives a crash. If `path` is a symbolic link, its target is replaced
+/// and the link kept, as an editor would. A hard link to `path` elsewhere keeps the old
+/// content: rename makes a new file.
+///
+/// On error the temporary file is removed and `path` is untouched. Errors keep the kind of
+/// the underlying error and say what failed and where, e.g. `cannot create a temporary file
+/// in /dir: Permission denied (os error 13)`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let target = resolve_link(path)?;
+    let dir = match target.parent() {
+        // A bare file name has an empty parent, which no system call accepts.
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let original = match fs::metadata(&target) {
+        Ok(meta) => Some(meta),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => {
+            return Err(context(
+                err,
+                format_args!("cannot read {}", target.display()),
+            ))
+        }
+    };
+
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".paradedup-").suffix(".tmp");
+    #[cfg(unix)]
+    if original.is_none() {
+        // tempfile's default 0o600 suits secrets, not cleaned articles: a new file gets the
+        // usual 0o666 less the umask, like any file a shell redirection creates.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    // From here on, dropping `tmp` (by `?` or a panic) deletes the temporary file.
+    let mut tmp = builder.tempfile_in(dir).map_err(|err| {
+        context(
+            err,
+            format_args!("cannot create a temporary file in {}", dir.display()),
+        )
+    })?;
+    tmp.write_all(bytes).map_err(|err| {
+        context(
+            err,
+            format_args!("cannot write a temporary file in {}", dir.display()),
+        )
+    })?;
+    if let Some(meta) = &original {
+        copy_owner(tmp.as_file(), meta);
+        // Through the open handle, before the sync, so the sync covers the new mode too.
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|err| {
+                context(
+                    err,
+                    format_args!(
+                        "cannot set permissions on a temporary file in {}",
+                        dir.display()
+                    ),
+                )
+            })?;
+    }
+    // Without this a crash soon after the rename can leave `path` empty on ext4 and others:
+    // the rename may reach the disk before the data does.
+    tmp.as_file().sync_all().map_err(|err| {
+        context(
+            err,
+            format_args!("cannot sync a temporary file in {}", dir.display()),
+        )
+    })?;
+    tmp.persist(&target).map_err(|err| {
+        // `err.file` is dropped with `err`, which deletes the temporary file.
+        context(
+            err.error,
+            format_args!("cannot replace {}", target.display()),
+        )
+    })?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Writes `bytes` to `path` for `--output-dir`, creating missing parent directories first.
+/// An existing file at `path` is replaced atomically, as by [`write_atomic`].
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|err| {
+            context(
+                err,
+                format_args!("cannot create directory {}", parent.display()),
+            )
+        })?;
+    }
+    write_atomic(path, bytes)
+}
+
+/// The file a write to `path` should replace: `path` itself, or the target of a symbolic link,
+/// so that replacing does not turn the link into a regular file and leave its target stale.
+fn resolve_link(path: &Path) -> io::Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path).map_err(|err| {
+            context(
+                err,
+                format_args!("cannot resolve symbolic link {}", path.display()),
+            )
+        }),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+/// Gives the replacement the original's owner and group, so that root (or a group member)
+/// cleaning someone else's files does not take them over. Best effort: an ordinary user
+/// cannot give a file away, and then the file simply becomes theirs, as with `sed -i`.
+#[cfg(unix)]
+fn copy_owner(file: &File, original: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    if std::os::unix::fs::fchown(file, Some(original.uid()), Some(original.gid())).is_err() {
+        // Keeping the group alone is often allowed when the owner cannot be kept.
+        let _ = std::os::unix::fs::fchown(file, None, Some(original.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn copy_owner(_file: &File, _original: &fs::Metadata) {}
+
+/// Syncs a directory so a rename in it is durable. Best effort: the new content is already in
+/// place, some systems (Windows) cannot open a directory, and failing the whole write now
+/// would report an error for a file that was in fact replaced.
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Wraps `err` with what was being done, keeping its kind so callers can still match on it
+/// (a full disk stays `StorageFull`, a read-only directory `PermissionDenied`).
+fn context(err: io::Error, what: std::fmt::Arguments<'_>) -> io::Error {
+    io::Error::new(err.kind(), format!("{what}: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Creates `relative` under `root` with `content`, making parent directories.
+    fn touch(root: &Path, relative: &str, content: &str) -> PathBuf {
+        let path = root.join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, content).unwrap();
+        path
+    }
+
+    /// The files among `sources`, relative to `base`, with `/` separators on every platform.
+    fn relative_files(sources: &[Expanded], base: &Path) -> Vec<String> {
+        sources
+            .iter()
+            .filter_map(|s| match s {
+                Ok(Source::File { path, .. }) => Some(path),
+                _ => None,
+            })
+            .map(|p| {
+                let rel = p.strip_prefix(base).unwrap();
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect()
+    }
+
+    /// Names of leftover temporary files in `dir`.
+    fn leftovers(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".paradedup-"))
+            .collect()
+    }
+
+    /// A tree with nested directories, a hidden directory, a hidden file and non-matching
+    /// files, created in an order unlike the sorted one.
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(root, "z.txt", "z");
+        touch(root, "b/nested/deep.txt", "deep");
+        touch(root, "b/data.jsonl", "{}");
+        touch(root, "a.txt", "a");
+        touch(root, "b/notes.md", "md");
+        touch(root, "image.png", "png");
+        touch(root, ".git/config.txt", "hidden dir");
+        touch(root, "b/.draft.txt", "hidden file");
+        dir
+    }
+
+    #[test]
+    fn expand_walks_sorted_skipping_hidden_with_default_globs() {
+        let dir = tree();
+        let sources = expand(&[dir.path().to_path_buf()], true, &[]);
+        assert!(sources.iter().all(Result::is_ok), "{sources:?}");
+        assert_eq!(
+            relative_files(&sources, dir.path()),
+            ["a.txt", "b/data.jsonl", "b/nested/deep.txt", "z.txt"]
+        );
+        for source in &sources {
+            let Ok(Source::File { root, .. }) = source else {
+                panic!("not a file: {source:?}");
+            };
+            assert_eq!(root.as_deref(), Some(dir.path()));
+        }
+    }
+
+    #[test]
+    fn expand_is_deterministic() {
+        let dir = tree();
+        let first = expand(&[dir.path().to_path_buf()], true, &[]);
+        let second = expand(&[dir.path().to_path_buf()], true, &[]);
+        assert_eq!(
+            relative_files(&first, dir.path()),
+            relative_files(&second, dir.path())
+        );
+    }
+
+    #[test]
+    fn expand_globs_match_file_name_or_relative_path() {
+        let dir = tree();
+        let input = [dir.path().to_path_buf()];
+        let by_name = expand(&input, true, &["*.md".to_owned()]);
+        assert_eq!(relative_files(&by_name, dir.path()), ["b/notes.md"]);
+        // `*` does not cross `/`: only files directly in b/ match `b/*.txt`-style globs.
+        let by_path = expand(&input, true, &["b/*".to_owned()]);
+        assert_eq!(
+            relative_files(&by_path, dir.path()),
+            ["b/data.jsonl", "b/notes.md"]
+        );
+        let deep = expand(&input, true, &["b/**/*.txt".to_owned()]);
+        assert_eq!(relative_files(&deep, dir.path()), ["b/nested/deep.txt"]);
+    }
+
+    #[test]
+    fn expand_takes_named_files_as_given() {
+        let dir = tree();
+        // Neither the glob nor the leading dot filters a file the user named.
+        let named = [
+            dir.path().join("image.png"),
+            dir.path().join("b/.draft.txt"),
+        ];
+        let sources = expand(&named, true, &["*.txt".to_owned()]);
+        assert_eq!(
+            sources.into_iter().map(Result::unwrap).collect::<Vec<_>>(),
+            named
+                .iter()
+                .map(|path| Source::File {
+                    path: path.clone(),
+                    root: None
+                })
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn expand_keeps_command_line_order_and_stdin() {
+        let dir = tree();
+        let z = dir.path().join("z.txt");
+        let a = dir.path().join("a.txt");
+        let sources = expand(&[z.clone(), PathBuf::from("-"), a.clone()], false, &[]);
+        let sources: Vec<Source> = sources.into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            sources,
+            [
+                Source::File {
+                    path: z,
+                    root: None
+                },
+                Source::Stdin,
+                Source::File {
+                    path: a,
+                    root: None
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn expand_rejects_directory_without_recursive() {
+        let dir = tree();
+        let a = dir.path().join("a.txt");
+        let sources = expand(&[dir.path().to_path_buf(), a], false, &[]);
+        let Err((path, err)) = &sources[0] else {
+            panic!("expected an error: {sources:?}");
+        };
+        assert_eq!(path, dir.path());
+        assert_eq!(err.kind(), io::ErrorKind::IsADirectory);
+        assert!(
+            err.to_string().contains("is a directory (use --recursive)"),
+            "{err}"
+        );
+        // The error does not stop the inputs after it.
+        assert!(matches!(sources[1], Ok(Source::File { .. })));
+    }
+
+    #[test]
+    fn expand_reports_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.txt");
+        let sources = expand(std::slice::from_ref(&missing), false, &[]);
+        let [Err((path, err))] = &sources[..] else {
+            panic!("expected one error: {sources:?}");
+        };
+        assert_eq!(path, &missing);
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn expand_bad_glob_yields_only_the_glob_error() {
+        let dir = tree();
+        let sources = expand(&[dir.path().join("a.txt")], true, &["[a".to_owned()]);
+        let [Err((path, err))] = &sources[..] else {
+            panic!("expected one error: {sources:?}");
+        };
+        assert_eq!(path, Path::new("--glob"));
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("'[a'"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn expand_skips_symbolic_links_when_walking() {
+        let dir = tree();
+        std::os::unix::fs::symlink(dir.path().join("b"), dir.path().join("c-link")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("a.txt"), dir.path().join("d-link.txt"))
+            .unwrap();
+        let sources = expand(&[dir.path().to_path_buf()], true, &[]);
+        assert_eq!(
+            relative_files(&sources, dir.path()),
+            ["a.txt", "b/data.jsonl", "b/nested/deep.txt", "z.txt"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn expand_reports_unreadable_subdirectory_and_goes_on() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tree();
+        let locked = dir.path().join("b");
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+        let readable = fs::read_dir(&locked).is_ok();
+        let sources = expand(&[dir.path().to_path_buf()], true, &[]);
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        if readable {
+            eprintln!("skipped: permission bits are not enforced here (running as root?)");
+            return;
+        }
+        assert_eq!(relative_files(&sources, dir.path()), ["a.txt", "z.txt"]);
+        let errors: Vec<_> = sources.iter().filter_map(|s| s.as_ref().err()).collect();
+        let [(path, err)] = &errors[..] else {
+            panic!("expected one error: {sources:?}");
+        };
+        assert_eq!(path, &locked);
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+    }
+
+    #[test]
+    fn output_path_mirrors_walked_tree() {
+        let out = Path::new("out");
+        assert_eq!(
+            output_path(
+                Path::new("in/b/nested/deep.txt"),
+                Some(Path::new("in")),
+                out
+            ),
+            Path::new("out/b/nested/deep.txt")
+        );
+        assert_eq!(
+            output_path(Path::new("./a.txt"), Some(Path::new(".")), out),
+            Path::new("out/a.txt")
+        );
+    }
+
+    #[test]
+    fn output_path_flattens_named_files() {
+        let out = Path::new("out");
+        assert_eq!(
+            output_path(Path::new("in/b/x.txt"), None, out),
+            Path::new("out/x.txt")
+        );
+        assert_eq!(
+            output_path(Path::new("/abs/y.txt"), None, out),
+            Path::new("out/y.txt")
+        );
+    }
+
+    #[test]
+    fn write_atomic_replaces_content_and_cleans_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = touch(dir.path(), "a.txt", "old content that is longer");
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn write_atomic_creates_a_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.txt");
+        write_atomic(&path, b"fresh").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"fresh");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = touch(dir.path(), "a.txt", "old");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"new").unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o7777, 0o640);
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_new_file_gets_usual_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.txt");
+        write_atomic(&path, b"fresh").unwrap();
+        // A plain create gets 0o666 less the umask, whatever the umask is here; tempfile's
+        // own default would be 0o600.
+        let plain = dir.path().join("plain.txt");
+        File::create(&plain).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&path), mode(&plain), "{:o}", mode(&path));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_through_symlink_replaces_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = touch(dir.path(), "target.txt", "old");
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_in_read_only_directory_fails_cleanly() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let locked = dir.path().join("locked");
+        let path = touch(&locked, "a.txt", "old");
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+        // Root ignores permission bits; there the write would succeed and prove nothing.
+        let probe = locked.join("probe");
+        let enforced = File::create(&probe).is_err();
+        let result = enforced.then(|| write_atomic(&path, b"new"));
+        let _ = fs::remove_file(&probe);
+        // Restore before asserting so the temporary directory can be removed either way.
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        let Some(result) = result else {
+            eprintln!("skipped: permission bits are not enforced here (running as root?)");
+            return;
+        };
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!(
+                "cannot create a temporary file in {}",
+                locked.display()
+            )),
+            "{message}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(leftovers(&locked), Vec::<String>::new());
+    }
+
+    #[test]
+    fn write_atomic_error_keeps_kind_and_names_directory() {
+        // Works as root too: a missing directory cannot hold a temporary file.
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let err = write_atomic(&missing.join("a.txt"), b"new").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert!(
+            err.to_string().contains(&format!(
+                "cannot create a temporary file in {}",
+                missing.display()
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn write_new_creates_parent_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = output_path(
+            Path::new("in/b/nested/deep.txt"),
+            Some(Path::new("in")),
+            dir.path(),
+        );
+        write_new(&path, b"deep").unwrap();
+        assert_eq!(
+            fs::read(dir.path().join("b/nested/deep.txt")).unwrap(),
+            b"deep"
+        );
+        // Writing again replaces, as --output-dir over a previous run's output must.
+        write_new(&path, b"again").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"again");
+        assert_eq!(leftovers(path.parent().unwrap()), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,397 @@
+//! Pipelines: JSON Lines streams, batches of files, in-place rewrites, threads.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+
+const TEXT: &str =
+    r#""Storm Closes Coastal Road\n\nWaves broke over the wall.\n\nSTORM CLOSES COASTAL ROAD""#;
+const CLEAN: &str = r#""Storm Closes Coastal Road\n\nWaves broke over the wall.""#;
+const DOC: &str =
+    "Storm Closes Coastal Road\n\nWaves broke over the wall.\n\nSTORM CLOSES COASTAL ROAD\n";
+const DOC_CLEAN: &str = "Storm Closes Coastal Road\n\nWaves broke over the wall.\n";
+
+fn cmd() -> Command {
+    Command::cargo_bin("paradedup").unwrap()
+}
+
+fn out_str(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// A scratch directory that is removed afterwards.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("paradedup-pipe-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &str) -> PathBuf {
+        let p = self.0.join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = StdCommand::new("chattr").arg("-i").arg(&self.0).output();
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn jsonl_changes_only_the_field() {
+    let input = format!(
+        "{{\"id\": 7, \"n\": 1.50, \"text\": {TEXT}, \"tags\": [\"a\"]}}\n\
+         {{\"text\": \"Nothing to remove.\", \"n\": 1e3}}\r\n"
+    );
+    let out = cmd().arg("--jsonl").write_stdin(input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", out_str(&out.stderr));
+    assert_eq!(
+        out_str(&out.stdout),
+        format!(
+            "{{\"id\": 7, \"n\": 1.50, \"text\": {CLEAN}, \"tags\": [\"a\"]}}\n\
+             {{\"text\": \"Nothing to remove.\", \"n\": 1e3}}\r\n"
+        )
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "no summary for one stream without --verbose"
+    );
+}
+
+#[test]
+fn jsonl_nested_field_and_stats() {
+    let input = format!("{{\"content\": {{\"body\": {TEXT}}}, \"text\": 3}}\n");
+    let out = cmd()
+        .args([
+            "--jsonl",
+            "--field",
+            "content.body",
+            "--json",
+            "--stats-field",
+            "dedup",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", out_str(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["content"]["body"],
+        "Storm Closes Coastal Road\n\nWaves broke over the wall."
+    );
+    assert_eq!(v["text"], 3);
+    assert_eq!(v["dedup"]["removed"], 1);
+    assert_eq!(
+        v["dedup"]["removed_bytes"],
+        "\n\nSTORM CLOSES COASTAL ROAD".len()
+    );
+}
+
+fn bad_input() -> String {
+    format!("{{\"text\": {TEXT}}}\nnot json\n[1]\n{{\"body\": \"x\"}}\n{{\"text\": \"last\"}}\n")
+}
+
+#[test]
+fn bad_record_stops_after_writing_earlier_records() {
+    let out = cmd()
+        .arg("--jsonl")
+        .write_stdin(bad_input())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out_str(&out.stdout), format!("{{\"text\": {CLEAN}}}\n"));
+    let err = out_str(&out.stderr);
+    assert!(err.starts_with("paradedup: <stdin>:2: not JSON"), "{err}");
+}
+
+#[test]
+fn bad_records_pass_through() {
+    let out = cmd()
+        .args(["--jsonl", "--on-error", "pass", "--verbose"])
+        .write_stdin(bad_input())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out_str(&out.stdout),
+        format!(
+            "{{\"text\": {CLEAN}}}\nnot json\n[1]\n{{\"body\": \"x\"}}\n{{\"text\": \"last\"}}\n"
+        )
+    );
+    let err = out_str(&out.stderr);
+    assert!(err.contains("<stdin>:2: not JSON"), "{err}");
+    assert!(
+        err.contains("<stdin>:3: the record is not a JSON object (passed through)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("<stdin>:4: no field 'text' (passed through)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("records: 5 read, 2 written, 3 passed, 0 skipped"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_records_are_skipped() {
+    let out = cmd()
+        .args(["--jsonl", "--on-error", "skip", "--verbose"])
+        .write_stdin(bad_input())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out_str(&out.stdout),
+        format!("{{\"text\": {CLEAN}}}\n{{\"text\": \"last\"}}\n")
+    );
+    let err = out_str(&out.stderr);
+    assert_eq!(err.matches("(skipped)").count(), 3, "{err}");
+    assert!(
+        err.contains("records: 5 read, 2 written, 0 passed, 3 skipped"),
+        "{err}"
+    );
+}
+
+#[test]
+fn threads_do_not_change_the_output() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pages.jsonl");
+    let input = match fs::read(&corpus) {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            // Outside the workspace: build a stream from the samples instead.
+            let text = fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/seed-article.txt"),
+            )
+            .unwrap();
+            (0..300)
+                .map(|i| {
+                    format!(
+                        "{{\"id\": {i}, \"text\": {}}}\n",
+                        serde_json::to_string(&text).unwrap()
+                    )
+                })
+                .collect::<String>()
+                .into_bytes()
+        }
+    };
+    let run = |j: &str| {
+        let out = cmd()
+            .args(["--jsonl", "-j", j])
+            .write_stdin(input.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("4"));
+    assert_eq!(
+        one.iter().filter(|&&b| b == b'\n').count(),
+        input.iter().filter(|&&b| b == b'\n').count()
+    );
+    assert_ne!(one, input, "the corpus has repeats to remove");
+}
+
+#[test]
+fn in_place_rewrites_changed_files_only() {
+    let dir = Scratch::new("inplace");
+    let changed = dir.file("a.txt", DOC);
+    let same = dir.file("b.txt", DOC_CLEAN);
+    let jsonl = dir.file("c.jsonl", &format!("{{\"text\": {TEXT}}}\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&changed, fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let before = fs::metadata(&same).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = cmd()
+        .arg("--in-place")
+        .args([&changed, &same, &jsonl])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", out_str(&out.stderr));
+    assert_eq!(fs::read_to_string(&changed).unwrap(), DOC_CLEAN);
+    assert_eq!(
+        fs::read_to_string(&jsonl).unwrap(),
+        format!("{{\"text\": {CLEAN}}}\n")
+    );
+    assert_eq!(fs::metadata(&same).unwrap().modified().unwrap(), before);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&changed).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+    }
+    let leftovers: Vec<_> = fs::read_dir(&dir.0)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.starts_with(".paradedup").then_some(name)
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let err = out_str(&out.stderr);
+    assert!(err.contains("3 documents, 2 paragraphs removed"), "{err}");
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let dir = Scratch::new("dry");
+    let file = dir.file("a.txt", DOC);
+    let out = cmd()
+        .args(["--in-place", "--dry-run"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&file).unwrap(), DOC);
+    assert!(out_str(&out.stderr).contains("would remove 1 of 3 paragraphs"));
+}
+
+#[test]
+fn output_dir_mirrors_the_tree() {
+    let dir = Scratch::new("outdir");
+    dir.file("in/a.txt", DOC);
+    dir.file("in/sub/b.txt", DOC_CLEAN);
+    dir.file("in/sub/c.jsonl", &format!("{{\"text\": {TEXT}}}\n"));
+    dir.file("in/sub/skip.md", DOC);
+    dir.file("in/.hidden/d.txt", DOC);
+    let out = cmd()
+        .args(["--recursive", "--output-dir"])
+        .arg(dir.0.join("out"))
+        .arg(dir.0.join("in"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", out_str(&out.stderr));
+    assert_eq!(
+        fs::read_to_string(dir.0.join("out/a.txt")).unwrap(),
+        DOC_CLEAN
+    );
+    assert_eq!(
+        fs::read_to_string(dir.0.join("out/sub/b.txt")).unwrap(),
+        DOC_CLEAN
+    );
+    assert_eq!(
+        fs::read_to_string(dir.0.join("out/sub/c.jsonl")).unwrap(),
+        format!("{{\"text\": {CLEAN}}}\n")
+    );
+    assert!(!dir.0.join("out/sub/skip.md").exists());
+    assert!(!dir.0.join("out/.hidden").exists());
+    assert_eq!(
+        fs::read_to_string(dir.0.join("in/a.txt")).unwrap(),
+        DOC,
+        "input untouched"
+    );
+
+    // A glob picks other files.
+    let out = cmd()
+        .args(["-r", "--glob", "*.md", "-o"])
+        .arg(dir.0.join("md"))
+        .arg(dir.0.join("in"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        fs::read_to_string(dir.0.join("md/sub/skip.md")).unwrap(),
+        DOC_CLEAN
+    );
+    assert!(!dir.0.join("md/a.txt").exists());
+}
+
+#[test]
+fn directory_without_recursive_is_an_error() {
+    let dir = Scratch::new("norec");
+    dir.file("a.txt", DOC);
+    let out = cmd().arg("--in-place").arg(&dir.0).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out_str(&out.stderr).contains("--recursive"));
+}
+
+#[test]
+fn unwritable_directory_leaves_the_original_untouched() {
+    let dir = Scratch::new("readonly");
+    let file = dir.file("a.txt", DOC);
+    // Root ignores permission bits; the immutable attribute stops root too.
+    let locked = StdCommand::new("chattr")
+        .arg("+i")
+        .arg(&dir.0)
+        .status()
+        .is_ok_and(|s| s.success())
+        || {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                fs::set_permissions(&dir.0, fs::Permissions::from_mode(0o555)).unwrap();
+            }
+            fs::write(dir.0.join("probe"), "x").is_err()
+        };
+    if !locked {
+        eprintln!("skipped: cannot make a directory unwritable here");
+        return;
+    }
+    let out = cmd().arg("--in-place").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = out_str(&out.stderr);
+    assert!(
+        err.starts_with(&format!("paradedup: {}: ", file.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&dir.0.display().to_string()),
+        "the error names the directory: {err}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), DOC);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = StdCommand::new("chattr").arg("-i").arg(&dir.0).status();
+        fs::set_permissions(&dir.0, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn quiet_hides_the_summary() {
+    let dir = Scratch::new("quiet");
+    let a = dir.file("a.txt", DOC);
+    let b = dir.file("b.txt", DOC);
+    let out = cmd()
+        .args(["--json", "-q"])
+        .args([&a, &b])
+        .output()
+        .unwrap();
+    assert!(out.stderr.is_empty());
+    let out = cmd().args(["--json"]).args([&a, &b]).output().unwrap();
+    assert_eq!(
+        out_str(&out.stderr),
+        "paradedup: 2 documents, 2 paragraphs removed, 54 bytes saved\n"
+    );
+}
+
+#[test]
+fn text_and_jsonl_inputs_mix_on_stdout() {
+    let dir = Scratch::new("mix");
+    let a = dir.file("a.jsonl", &format!("{{\"text\": {TEXT}}}\n"));
+    let b = dir.file("b.jsonl", "{\"text\": \"x\"}\n");
+    let out = cmd().args([&a, &b]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out_str(&out.stdout),
+        format!("{{\"text\": {CLEAN}}}\n{{\"text\": \"x\"}}\n")
+    );
+}
