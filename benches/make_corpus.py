@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Builds a benchmark corpus by replicating ../shared/corpus/pages.jsonl.
+
+Usage: make_corpus.py [--mb 200] [--out target/bench]
+
+Writes OUT/pages.jsonl (JSON Lines, same records, ids suffixed) and OUT/pages.txt (the same
+texts, one page after another, separated by a blank line). Each copy tags every paragraph with
+its copy number (" ·c17"), so pages stay distinct across copies (an exact-line dedup such as
+awk '!seen[$0]++' cannot fold copy 2 into copy 1) while repeats inside a page stay repeats.
+"""
+import argparse
+import json
+import os
+
+here = os.path.dirname(os.path.abspath(__file__))
+ap = argparse.ArgumentParser()
+ap.add_argument("--mb", type=int, default=200)
+ap.add_argument("--out", default=os.path.join(here, "..", "target", "bench"))
+ap.add_argument("--src", default=os.path.join(here, "..", "..", "shared", "corpus", "pages.jsonl"))
+args = ap.parse_args()
+
+pages = [json.loads(line) for line in open(args.src, encoding="utf-8")]
+os.makedirs(args.out, exist_ok=True)
+target = args.mb * 1_000_000
+written = 0
+copy = 0
+with open(os.path.join(args.out, "pages.jsonl"), "w", encoding="utf-8") as jl, open(
+    os.path.join(args.out, "pages.txt"), "w", encoding="utf-8"
+) as tx:
+    while written < target:
+        tag = f" ·c{copy}"
+        for page in pages:
+            text = "\n".join(l + tag if l.strip() else l for l in page["text"].split("\n"))
+            record = dict(page, id=f"{page['id']}-{copy}", text=text)
+            line = json.dumps(record, ensure_ascii=False) + "\n"
+            jl.write(line)
+            tx.write(text + "\n\n")
+            written += len(line.encode("utf-8"))
+        copy += 1
+print(f"{copy} copies of {len(pages)} pages, {written / 1e6:.0f} MB in {args.out}")
