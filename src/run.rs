@@ -85,6 +85,8 @@ struct Outcome {
     stats: Stats,
     changed: bool,
     failed: bool,
+    /// Size of the input.
+    bytes: usize,
 }
 
 impl Source {
@@ -156,7 +158,15 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         return usage("--diff takes plain text, not JSON Lines (use --json for per-record stats)");
     }
 
-    let progress = progress_bar(args.quiet, sources.len());
+    let total: Option<u64> = sources
+        .iter()
+        .map(|s| match s {
+            Ok(Source::File { path, .. }) => Some(path.metadata().map_or(0, |m| m.len())),
+            Ok(Source::Stdin) => None,
+            Err(_) => Some(0),
+        })
+        .sum();
+    let progress = progress_bar(args.quiet, total);
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut summary = Summary::default();
     let mut pending: Vec<Source> = Vec::new();
@@ -169,7 +179,6 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
             Ok(src) if src.is_jsonl(ctx.jsonl) => {
                 flush_texts(&ctx, &mut pending, &mut out, &mut summary, &progress)?;
                 let stopped = jsonl_source(&ctx, &src, &mut out, &mut summary, &progress)?;
-                progress.inc(1);
                 if stopped {
                     break;
                 }
@@ -284,7 +293,8 @@ fn flush_texts(
         summary.changed += usize::from(outcome.changed);
         summary.stats += outcome.stats;
         summary.failed |= outcome.failed;
-        progress.inc(1);
+        progress.inc(outcome.bytes as u64);
+        progress.set_message(format!("{} documents", summary.documents));
     }
     pending.clear();
     Ok(())
@@ -303,6 +313,7 @@ fn text_source(ctx: &Ctx, src: &Source) -> Outcome {
     if let Err(err) = src.open().and_then(|mut r| r.read_to_end(&mut bytes)) {
         return fail(outcome, &err);
     }
+    outcome.bytes = bytes.len();
     let text = match decode(&bytes) {
         Ok(text) => text,
         Err(err) => return fail(outcome, &err),
@@ -461,6 +472,8 @@ fn jsonl_source(
             }
         }
         target.flush().map_err(writing)?;
+        progress.inc(batch.iter().map(|(_, l)| l.len() as u64).sum());
+        progress.set_message(format!("{} records", summary.records.read));
         if stopped {
             break;
         }
@@ -521,15 +534,16 @@ fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
 
 /// A progress bar on standard error that shows up only on a terminal, only for runs that take
 /// more than a second.
-fn progress_bar(quiet: bool, inputs: usize) -> ProgressBar {
+fn progress_bar(quiet: bool, total_bytes: Option<u64>) -> ProgressBar {
     if quiet || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(inputs as u64), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos}/{len} inputs {per_sec} eta {eta}")
-            .expect("valid template"),
-    );
+    let bar = ProgressBar::with_draw_target(total_bytes, ProgressDrawTarget::hidden());
+    let template = match total_bytes {
+        Some(_) => "{spinner} {msg}: {bytes}/{total_bytes} {bytes_per_sec}, eta {eta}",
+        None => "{spinner} {msg}: {bytes} {bytes_per_sec}",
+    };
+    bar.set_style(ProgressStyle::with_template(template).expect("valid template"));
     let shown = bar.clone();
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(1));
