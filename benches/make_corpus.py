@@ -3,10 +3,12 @@
 
 Usage: make_corpus.py [--mb 200] [--out target/bench]
 
-Writes OUT/pages.jsonl (JSON Lines, same records, ids suffixed) and OUT/pages.txt (the same
-texts, one page after another, separated by a blank line). Each copy tags every paragraph with
-its copy number (" ·c17"), so pages stay distinct across copies (an exact-line dedup such as
-awk '!seen[$0]++' cannot fold copy 2 into copy 1) while repeats inside a page stay repeats.
+Writes OUT/pages.jsonl (JSON Lines, same records, ids suffixed), OUT/pages/NNNNNN.txt (the same
+texts, one file per page) and OUT/pages.txt (all of them in one file, pages separated by a blank
+line). Each copy tags every non-blank line with a word naming the copy (" qzab"; letters only,
+so it is no number and keeps ASCII text ASCII): pages stay distinct across copies (an exact-line
+dedup such as awk '!seen[$0]++' cannot fold copy 2 into copy 1) while repeats inside a page
+stay repeats.
 """
 import argparse
 import json
@@ -27,14 +29,18 @@ copy = 0
 with open(os.path.join(args.out, "pages.jsonl"), "w", encoding="utf-8") as jl, open(
     os.path.join(args.out, "pages.txt"), "w", encoding="utf-8"
 ) as tx:
+    os.makedirs(os.path.join(args.out, "pages"), exist_ok=True)
     while written < target:
-        tag = f" ·c{copy}"
+        tag = " qz" + "".join(chr(97 + (copy // 26**k) % 26) for k in range(2))
         for page in pages:
             text = "\n".join(l + tag if l.strip() else l for l in page["text"].split("\n"))
             record = dict(page, id=f"{page['id']}-{copy}", text=text)
             line = json.dumps(record, ensure_ascii=False) + "\n"
             jl.write(line)
             tx.write(text + "\n\n")
+            name = os.path.join(args.out, "pages", f"{copy * len(pages) + pages.index(page):06}.txt")
+            with open(name, "w", encoding="utf-8") as f:
+                f.write(text + "\n")
             written += len(line.encode("utf-8"))
         copy += 1
 print(f"{copy} copies of {len(pages)} pages, {written / 1e6:.0f} MB in {args.out}")

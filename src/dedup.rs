@@ -12,7 +12,7 @@
 //! [`MAX_CANDIDATES`] confirmations, buckets capped at [`BUCKET_CAP`] members), so the cost is
 //! linear in the number of units, whatever the text.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use crate::fingerprint::{band_keys, hash, BandKeys, Words};
@@ -65,6 +65,9 @@ pub const MIN_NEAR_WORDS: usize = 4;
 /// At most this many near-duplicate candidates are confirmed per unit (those sharing the most
 /// band keys first).
 pub const MAX_CANDIDATES: usize = 8;
+/// A candidate must share at least this many of the 16 MinHash bands: one shared band is
+/// mostly chance (two short lines with one word in common), a near-duplicate shares many.
+pub const MIN_SHARED_BANDS: u32 = 2;
 /// A MinHash bucket remembers at most this many units.
 pub const BUCKET_CAP: usize = 16;
 
@@ -175,11 +178,10 @@ struct Entry {
     unit: usize,
     /// The text it stands for.
     range: Range<usize>,
-    /// Its words, for units that take part in near-duplicate matching.
-    words: Option<Words>,
-    /// Its normalized text, when that is not the normalized text of `range` (the kept lines
-    /// of a block whose other lines were removed).
-    normalized: Option<Normalized>,
+    /// Its number of words when it takes part in near-duplicate matching, else 0. The words
+    /// themselves are recomputed from `range` for the rare candidates: storing them would cost
+    /// more memory than the text.
+    words: u32,
     /// False once the unit was removed after all (its block turned out to repeat something):
     /// nothing may point at it any more.
     alive: bool,
@@ -189,9 +191,12 @@ struct Entry {
 #[derive(Default)]
 struct Index {
     entries: Vec<Entry>,
-    raw: HashMap<u64, usize>,
-    normalized: HashMap<u64, usize>,
-    buckets: HashMap<u64, Vec<u32>>,
+    raw: FxHashMap<u64, usize>,
+    normalized: FxHashMap<u64, usize>,
+    buckets: FxHashMap<u64, Vec<u32>>,
+    /// Normalized text of entries for which it is not the normalized text of their range (the
+    /// kept lines of a block whose other lines were removed).
+    rests: FxHashMap<usize, Normalized>,
 }
 
 impl Index {
@@ -219,12 +224,9 @@ impl Index {
     /// A normalized match for `normalized`.
     fn find_normalized(&self, text: &str, normalized: &Normalized) -> Option<Decision> {
         let key = hash(normalized.text.as_bytes());
-        let e = self
-            .normalized
-            .get(&key)
-            .map(|&e| &self.entries[e])
-            .filter(|e| e.alive)?;
-        let same = match &e.normalized {
+        let id = *self.normalized.get(&key)?;
+        let e = Some(&self.entries[id]).filter(|e| e.alive)?;
+        let same = match self.rests.get(&id) {
             Some(kept) => kept.text == normalized.text,
             None => normalize(&text[e.range.clone()]).text == normalized.text,
         };
@@ -239,10 +241,10 @@ impl Index {
         self.entries.push(Entry {
             unit,
             range,
-            words: None,
-            normalized: Some(normalized),
+            words: 0,
             alive: true,
         });
+        self.rests.insert(id, normalized);
         claim(&mut self.normalized, &self.entries, key, id);
     }
 
@@ -253,7 +255,7 @@ impl Index {
         range: Range<usize>,
         normalized: &Normalized,
         threshold: f64,
-    ) -> (Decision, Option<(BandKeys, Words)>) {
+    ) -> (Decision, Option<BandKeys>) {
         if let Some(decision) = self.find_same(text, range, normalized) {
             return (decision, None);
         }
@@ -277,15 +279,19 @@ impl Index {
         // Most shared bands first, then the earliest entry.
         candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut best: Option<(usize, f64)> = None;
-        for &(e, _) in candidates.iter().take(MAX_CANDIDATES) {
+        let mut scratch = Normalized::default();
+        for &(e, _) in candidates
+            .iter()
+            .filter(|c| c.1 >= MIN_SHARED_BANDS)
+            .take(MAX_CANDIDATES)
+        {
             let entry = &self.entries[e];
-            let Some(kept) = entry.words.as_ref().filter(|_| entry.alive) else {
-                continue;
-            };
-            if dice_bound(words.len(), kept.len()) < threshold {
+            if !entry.alive || dice_bound(words.len(), entry.words as usize) < threshold {
                 continue;
             }
-            if let Some(sim) = near(kept, &words, threshold) {
+            normalize_into(&text[entry.range.clone()], &mut scratch);
+            let kept = Words::new(&scratch);
+            if let Some(sim) = near(&kept, &words, threshold) {
                 if best.is_none_or(|(_, s)| sim > s) {
                     best = Some((entry.unit, sim));
                 }
@@ -295,7 +301,7 @@ impl Index {
             Some((of, sim)) => remove(of, Reason::Near, sim),
             None => Decision::Keep,
         };
-        (decision, Some((keys, words)))
+        (decision, Some(keys))
     }
 
     /// Remembers a kept text; with band keys, it can also be found as a near-duplicate.
@@ -305,15 +311,18 @@ impl Index {
         unit: usize,
         range: Range<usize>,
         normalized: &Normalized,
-        near: Option<(BandKeys, Words)>,
+        keys: Option<BandKeys>,
     ) {
         let id = self.entries.len();
-        let (keys, words) = near.unzip();
+        let words = if keys.is_some() {
+            normalized.len() as u32
+        } else {
+            0
+        };
         self.entries.push(Entry {
             unit,
             range: range.clone(),
             words,
-            normalized: None,
             alive: true,
         });
         claim(
@@ -338,7 +347,7 @@ impl Index {
 }
 
 /// Points `key` at entry `id` unless a live entry holds it: the first kept copy wins.
-fn claim(map: &mut HashMap<u64, usize>, entries: &[Entry], key: u64, id: usize) {
+fn claim(map: &mut FxHashMap<u64, usize>, entries: &[Entry], key: u64, id: usize) {
     let slot = map.entry(key).or_insert(id);
     if !entries[*slot].alive {
         *slot = id;

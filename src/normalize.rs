@@ -8,7 +8,7 @@
 //! (zero-width spaces and joiners, soft hyphens, byte-order marks) are dropped. Everything that
 //! is not part of a word (punctuation, quotes of any kind, dashes, whitespace) falls away.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// A paragraph in comparable form.
@@ -42,14 +42,156 @@ impl Normalized {
 pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
     out.text.clear();
     out.capitalized.clear();
-    let folded: String = paragraph.nfkc().filter_map(fold).collect();
-    for word in folded.unicode_words() {
-        if !out.text.is_empty() {
-            out.text.push(' ');
+    if paragraph.is_ascii() {
+        return ascii_words(paragraph, out);
+    }
+    // No word spans whitespace, so each whitespace-separated chunk can take its own path:
+    // scraped prose is mostly ASCII with a curly quote here and a dash there.
+    let space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0B' | '\x0C');
+    for chunk in paragraph.split(space).filter(|c| !c.is_empty()) {
+        if chunk.is_ascii() {
+            ascii_words(chunk, out);
+        } else {
+            unicode_words(chunk, out);
         }
-        out.capitalized
-            .push(word.chars().next().is_some_and(char::is_uppercase));
-        out.text.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+thread_local! {
+    /// The folded text of the paragraph being normalized, kept between calls.
+    static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The general path: NFKC (skipped when the text is already in NFKC), folding, UAX #29 words.
+fn unicode_words(paragraph: &str, out: &mut Normalized) {
+    FOLDED.with_borrow_mut(|folded| {
+        folded.clear();
+        if is_nfkc_quick(paragraph.chars()) == IsNormalized::Yes {
+            folded.extend(paragraph.chars().filter_map(fold));
+        } else {
+            folded.extend(paragraph.nfkc().filter_map(fold));
+        }
+        for word in folded.unicode_words() {
+            push_word(
+                out,
+                word.chars().next().is_some_and(char::is_uppercase),
+                || word.chars().flat_map(char::to_lowercase),
+            );
+        }
+    });
+}
+
+fn push_word<I: Iterator<Item = char>>(
+    out: &mut Normalized,
+    capitalized: bool,
+    lower: impl FnOnce() -> I,
+) {
+    if !out.text.is_empty() {
+        out.text.push(' ');
+    }
+    out.capitalized.push(capitalized);
+    out.text.extend(lower());
+}
+
+/// Word-boundary class of an ASCII byte (UAX #29, restricted to ASCII).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// ALetter.
+    Letter,
+    /// Numeric.
+    Digit,
+    /// ExtendNumLet (`_`).
+    Connector,
+    /// MidLetter (`:`): joins two letters.
+    MidLetter,
+    /// MidNumLet and Single_Quote (`.`, `'`, and `` ` ``, which folds to `'`): join two letters
+    /// or two digits.
+    MidBoth,
+    /// MidNum (`,`, `;`): joins two digits.
+    MidNum,
+    /// Everything else breaks words.
+    Other,
+}
+
+fn class(b: u8) -> Class {
+    CLASSES[b as usize]
+}
+
+/// [`class_of`] for every byte, looked up instead of matched in the hot loop.
+const CLASSES: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = class_of(b as u8);
+        b += 1;
+    }
+    table
+};
+
+const fn class_of(b: u8) -> Class {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+        b'0'..=b'9' => Class::Digit,
+        b'_' => Class::Connector,
+        b':' => Class::MidLetter,
+        b'.' | b'\'' | b'`' => Class::MidBoth,
+        b',' | b';' => Class::MidNum,
+        _ => Class::Other,
+    }
+}
+
+/// The fast path for ASCII text, where NFKC and folding change nothing but `` ` `` -> `'`: the
+/// same words as [`unicode_words`] (a test checks that), without tables or allocation.
+fn ascii_words(text: &str, out: &mut Normalized) {
+    let bytes = text.as_bytes();
+    let word_char = |c: Class| matches!(c, Class::Letter | Class::Digit | Class::Connector);
+    let mut i = 0;
+    while i < bytes.len() {
+        if !word_char(class(bytes[i])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len() {
+            let c = class(bytes[i]);
+            if word_char(c) {
+                i += 1;
+                continue;
+            }
+            let (before, after) = (class(bytes[i - 1]), bytes.get(i + 1).map(|&b| class(b)));
+            let joins = matches!(
+                (before, c, after),
+                (
+                    Class::Letter,
+                    Class::MidLetter | Class::MidBoth,
+                    Some(Class::Letter)
+                ) | (
+                    Class::Digit,
+                    Class::MidNum | Class::MidBoth,
+                    Some(Class::Digit)
+                )
+            );
+            if !joins {
+                break;
+            }
+            i += 2;
+        }
+        let word = &bytes[start..i];
+        if word.iter().any(u8::is_ascii_alphanumeric) {
+            if !out.text.is_empty() {
+                out.text.push(' ');
+            }
+            out.capitalized.push(word[0].is_ascii_uppercase());
+            let at = out.text.len();
+            out.text.push_str(&text[start..i]);
+            let added = &mut out.text[at..];
+            added.make_ascii_lowercase();
+            if added.contains('`') {
+                let folded = added.replace('`', "'");
+                out.text.replace_range(at.., &folded);
+            }
+        }
     }
 }
 
@@ -74,6 +216,40 @@ fn fold(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn general(s: &str) -> Normalized {
+        let mut out = Normalized::default();
+        unicode_words(s, &mut out);
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The ASCII fast path finds exactly the words of the general path.
+        #[test]
+        fn chunked_paths_match_the_general_path(
+            s in "[aZ09_'.:,; \\-\"\t\n\r\x0B\x0Céß’‘“—–…\u{a0}\u{301}\u{200b}ﬁＡ１Жж北京ا]{0,40}"
+        ) {
+            prop_assert_eq!(normalize(&s), general(&s));
+        }
+
+        #[test]
+        fn ascii_fast_path_matches_the_general_path(s in "[aZz09_'.:,;` \\-\"!?\t\n()$%]{0,40}") {
+            prop_assert_eq!(normalize(&s), general(&s));
+        }
+    }
+
+    #[test]
+    fn ascii_fast_path_edge_cases() {
+        for s in [
+            "e.g. U.S. 3.5 1,000 a:b 12:30 don't 'quoted' x_y __ _a a._b a.1 1.a",
+            "it`s `tick` a'.b a''b 1..2 ::a a:: _ 9_ _9 a,b 1;2 a;b",
+        ] {
+            assert_eq!(normalize(s), general(s), "{s}");
+        }
+    }
 
     fn n(s: &str) -> String {
         normalize(s).text
