@@ -15,7 +15,12 @@ use clap::{ArgGroup, Parser, ValueEnum};
 #[command(name = "paradedup", version, max_term_width = 100)]
 #[command(group(ArgGroup::new("mode").args(["diff", "json", "check"])))]
 #[command(group(ArgGroup::new("dest").args(["in_place", "output_dir"])))]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    /// `learn` and `merge` build site boilerplate states; without one, clean.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files or directories to clean; none or `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -105,6 +110,111 @@ pub struct Args {
     /// When to color the diff: `auto` colors on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+
+    /// Also remove site boilerplate: paragraphs on many pages of the same site, first copy
+    /// included. Reads the inputs twice (files only): once to count, once to clean.
+    #[arg(long, conflicts_with = "boilerplate")]
+    pub across: bool,
+
+    /// Remove the site boilerplate counted in STATE (from `paradedup learn` or `merge`).
+    #[arg(long, value_name = "STATE")]
+    pub boilerplate: Option<PathBuf>,
+
+    /// Boilerplate is on at least N pages of its site…
+    #[arg(long, value_name = "N", default_value_t = paradedup::boilerplate::DEFAULT_MIN_PAGES,
+          value_parser = clap::value_parser!(u32).range(2..))]
+    pub min_pages: u32,
+
+    /// …and on at least this share of them (0 to 1).
+    #[arg(long, value_name = "SHARE", default_value_t = paradedup::boilerplate::DEFAULT_MIN_SHARE,
+          value_parser = parse_share)]
+    pub min_share: f64,
+
+    #[command(flatten)]
+    pub grouping: Grouping,
+}
+
+/// How pages are grouped into sites.
+#[derive(Debug, clap::Args)]
+pub struct Grouping {
+    /// JSON Lines field naming the page's site.
+    #[arg(long, default_value = "site", value_name = "NAME")]
+    pub site_field: String,
+
+    /// JSON Lines field with the page's URL: its host is the site when there is no site field.
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    pub url_field: String,
+
+    /// JSON Lines field with the page's headline, which is never boilerplate on its own page.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+
+    /// Group pages by this JSON Lines field, by `dir` (the file's directory), or `none` (one
+    /// group). Default: the site field, else the URL's host, for records; the directory, for
+    /// files.
+    #[arg(long, value_name = "FIELD|dir|none")]
+    pub group_by: Option<String>,
+}
+
+/// Subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Count, per site, the pages each paragraph is on, and write a state file.
+    Learn(LearnArgs),
+    /// Add state files together (in any order: the result is the same).
+    Merge(MergeArgs),
+}
+
+/// `paradedup learn`.
+#[derive(Debug, clap::Args)]
+pub struct LearnArgs {
+    /// Pages: text files, directories with -r, JSON Lines; none or `-` reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub files: Vec<PathBuf>,
+
+    /// Where to write the state; `-` is standard output.
+    #[arg(short, long, value_name = "STATE", default_value = "-")]
+    pub output: PathBuf,
+
+    /// Write `SITE<TAB>FINGERPRINT` for each distinct paragraph of each page and `SITE<TAB>*`
+    /// for each page, for an engine to count, instead of a state.
+    #[arg(long)]
+    pub pairs: bool,
+
+    /// Read JSON Lines (files ending in `.jsonl` are read this way anyway).
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The field holding the page text in JSON Lines.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub field: String,
+
+    /// Walk directories.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+
+    /// With --recursive: only files matching GLOB.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+
+    /// What to compare (must match the cleaning run's --unit).
+    #[arg(long, value_enum, default_value_t = UnitArg::Auto, value_name = "UNIT")]
+    pub unit: UnitArg,
+
+    #[command(flatten)]
+    pub grouping: Grouping,
+}
+
+/// `paradedup merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// State files to add together.
+    #[arg(value_name = "STATE", required = true)]
+    pub states: Vec<PathBuf>,
+
+    /// Where to write the sum; `-` is standard output.
+    #[arg(short, long, value_name = "STATE", default_value = "-")]
+    pub output: PathBuf,
 }
 
 /// `--unit` values.
@@ -148,6 +258,15 @@ pub enum ColorWhen {
     Always,
     /// Never color.
     Never,
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    let t: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if (0.0..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!("{t} is not between 0 and 1"))
+    }
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {

@@ -18,7 +18,7 @@ use crate::segment::Segment;
 /// The byte ranges of `text` to remove, in order.
 pub fn cuts(segments: &[Segment], decisions: &[Decision]) -> Vec<Range<usize>> {
     debug_assert_eq!(segments.len(), decisions.len());
-    let removed = |i: usize| matches!(decisions[i], Decision::Remove { .. });
+    let removed = |i: usize| decisions[i].is_removed();
     let mut out = Vec::new();
     let mut i = 0;
     while i < segments.len() {

@@ -29,6 +29,8 @@ pub enum Reason {
     Normalized,
     /// Similar enough to the kept unit (a small edit of it).
     Near,
+    /// On many pages of the same site (see [`crate::boilerplate`]).
+    Boilerplate,
 }
 
 impl Reason {
@@ -38,6 +40,7 @@ impl Reason {
             Reason::Exact => "exact",
             Reason::Normalized => "normalized",
             Reason::Near => "near",
+            Reason::Boilerplate => "boilerplate",
         }
     }
 }
@@ -57,7 +60,22 @@ pub enum Decision {
         /// Similarity to the kept unit: 1.0 for exact and normalized matches.
         similarity: f64,
     },
+    /// The unit is site boilerplate (see [`crate::boilerplate`]) and goes, first copy included.
+    Boilerplate {
+        /// The number of the site's pages it is on.
+        pages: u32,
+    },
 }
+
+impl Decision {
+    /// Whether the unit goes.
+    pub fn is_removed(&self) -> bool {
+        *self != Decision::Keep
+    }
+}
+
+/// Tells whether a normalized paragraph is boilerplate, and on how many pages.
+pub type BoilerplateCheck<'a> = &'a dyn Fn(&Normalized) -> Option<u32>;
 
 /// Units with fewer words than this are only removed as exact or normalized repeats: in a
 /// very short line, one changed word is a different line.
@@ -78,11 +96,15 @@ pub const BUCKET_CAP: usize = 16;
 /// exactly or after normalization (a paragraph repeated with a line break inside it, or a stack
 /// of repeated lines), all its lines go. Otherwise its lines are decided one by one, and the
 /// block is remembered as a whole so a later one-line copy of it is found too.
+///
+/// With `boilerplate`, a unit it names is removed as [`Decision::Boilerplate`] before any
+/// other matching, and never becomes an original.
 pub fn decide(
     text: &str,
     segments: &[Segment],
     threshold: f64,
     whole_blocks: bool,
+    boilerplate: Option<BoilerplateCheck<'_>>,
 ) -> Vec<Decision> {
     let mut index = Index::default();
     let mut normalized = Normalized::default();
@@ -119,6 +141,10 @@ pub fn decide(
             if normalized.is_empty() {
                 // Nothing to compare: rules, ornaments and emoji lines stay where they are.
                 decisions.push(Decision::Keep);
+                continue;
+            }
+            if let Some(pages) = boilerplate.and_then(|check| check(&normalized)) {
+                decisions.push(Decision::Boilerplate { pages });
                 continue;
             }
             let (decision, keys) = index.find(text, range.clone(), &normalized, threshold);
@@ -477,11 +503,11 @@ mod tests {
 
     fn reasons(text: &str) -> Vec<Option<(Reason, usize)>> {
         let segs = segment(text, Unit::Line);
-        decide(text, &segs, 0.8, false)
+        decide(text, &segs, 0.8, false, None)
             .into_iter()
             .map(|d| match d {
-                Decision::Keep => None,
                 Decision::Remove { of, reason, .. } => Some((reason, of)),
+                _ => None,
             })
             .collect()
     }
@@ -600,11 +626,11 @@ mod tests {
 
     fn auto_reasons(text: &str) -> Vec<Option<(Reason, usize)>> {
         let segs = segment(text, Unit::Auto);
-        decide(text, &segs, 0.8, true)
+        decide(text, &segs, 0.8, true, None)
             .into_iter()
             .map(|d| match d {
-                Decision::Keep => None,
                 Decision::Remove { of, reason, .. } => Some((reason, of)),
+                _ => None,
             })
             .collect()
     }
@@ -681,7 +707,7 @@ mod tests {
             .map(|i| format!("The committee heard item number {i} of the agenda today\n"))
             .collect();
         let segs = segment(&t, Unit::Line);
-        assert!(decide(&t, &segs, 0.8, false)
+        assert!(decide(&t, &segs, 0.8, false, None)
             .iter()
             .all(|d| *d == Decision::Keep));
     }

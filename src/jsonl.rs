@@ -14,13 +14,89 @@ use std::ops::Range;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
-use crate::{Cleaner, Stats};
+use std::sync::Arc;
+
+use crate::boilerplate::{url_host, Rule, State};
+use crate::{Cleaner, PageSite, Stats};
 
 /// Where the text is in a record, and what to add to it.
 #[derive(Clone, Debug)]
 pub struct RecordFormat {
     field: Vec<String>,
     stats_field: Option<String>,
+    grouping: Grouping,
+    boilerplate: Option<(Arc<State>, Rule)>,
+}
+
+/// How records are grouped into sites.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    /// The site field if the record has it, else the host of its URL field.
+    Site,
+    /// The value of this field.
+    Field(String),
+    /// Everything in one group.
+    None,
+}
+
+/// Which fields name a record's site and headline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grouping {
+    /// How to group.
+    pub by: GroupBy,
+    /// The site field (for [`GroupBy::Site`]).
+    pub site_field: String,
+    /// The URL field (for [`GroupBy::Site`]).
+    pub url_field: String,
+    /// The headline field.
+    pub title_field: String,
+}
+
+impl Default for Grouping {
+    fn default() -> Self {
+        Grouping {
+            by: GroupBy::Site,
+            site_field: "site".into(),
+            url_field: "url".into(),
+            title_field: "title".into(),
+        }
+    }
+}
+
+impl Grouping {
+    /// The site of a record (empty when it names none).
+    pub fn site_of(&self, line: &str) -> String {
+        match &self.by {
+            GroupBy::None => String::new(),
+            GroupBy::Field(f) => string_field(line, f).unwrap_or_default(),
+            GroupBy::Site => string_field(line, &self.site_field)
+                .or_else(|| string_field(line, &self.url_field).and_then(|u| url_host(&u)))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The headline of a record, when it has one.
+    pub fn title_of(&self, line: &str) -> Option<String> {
+        string_field(line, &self.title_field)
+    }
+}
+
+/// The string at `path` (dotted) in a JSON object, if there is one.
+pub fn string_field(line: &str, path: &str) -> Option<String> {
+    let path: Vec<String> = path.split('.').map(str::to_owned).collect();
+    let range = find_field(line, &path).ok()?;
+    serde_json::from_str(&line[range]).ok()
+}
+
+/// The site and text of one record, for counting boilerplate.
+pub fn record_page(line: &[u8], format: &RecordFormat) -> Result<(String, String), RecordError> {
+    let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    let range = find_field(line, &format.field)?;
+    let text: String =
+        serde_json::from_str(&line[range]).map_err(|_| RecordError::NotString(format.field()))?;
+    Ok((format.grouping.site_of(line), text))
 }
 
 impl RecordFormat {
@@ -30,11 +106,26 @@ impl RecordFormat {
         RecordFormat {
             field: field.split('.').map(str::to_owned).collect(),
             stats_field: None,
+            grouping: Grouping::default(),
+            boilerplate: None,
         }
     }
 
-    /// Also adds `"NAME": {"removed": N, "removed_bytes": B}` to each record (replacing a
-    /// field of that name at the top level when there is one).
+    /// How records are grouped into sites.
+    pub fn grouping(mut self, grouping: Grouping) -> RecordFormat {
+        self.grouping = grouping;
+        self
+    }
+
+    /// Also removes the site boilerplate counted in `state`.
+    pub fn boilerplate(mut self, state: Option<(Arc<State>, Rule)>) -> RecordFormat {
+        self.boilerplate = state;
+        self
+    }
+
+    /// Also adds `"NAME": {"removed": N, "removed_bytes": B}` to each record (with
+    /// `"boilerplate": K` too when site boilerplate is removed), replacing a field of that
+    /// name at the top level when there is one.
     pub fn stats_field(mut self, name: Option<&str>) -> RecordFormat {
         self.stats_field = name.map(str::to_owned);
         self
@@ -88,6 +179,8 @@ pub struct CleanedRecord<'a> {
     pub line: Cow<'a, str>,
     /// What was removed from its text.
     pub stats: Stats,
+    /// Whether the text was left as it was because it is all site boilerplate.
+    pub left_as_is: bool,
 }
 
 /// Cleans one JSON Lines record (`line` without its line ending).
@@ -102,7 +195,11 @@ pub fn clean_record<'a>(
     let range = find_field(line, &format.field)?;
     let text: Cow<'_, str> = serde_json::from_str(&line[range.clone()])
         .map_err(|_| RecordError::NotString(format.field()))?;
-    let cleaned = cleaner.clean(&text);
+    let site = format.boilerplate.as_ref().map(|(state, rule)| {
+        PageSite::new(state, &format.grouping.site_of(line), *rule)
+            .title(format.grouping.title_of(line).as_deref())
+    });
+    let cleaned = cleaner.clean_page(&text, site.as_ref());
     let stats = cleaned.stats();
     let mut out = Cow::Borrowed(line);
     if cleaned.is_changed() {
@@ -111,13 +208,21 @@ pub fn clean_record<'a>(
         out = Cow::Owned(splice(line, range, &encoded));
     }
     if let Some(name) = &format.stats_field {
-        let stats_json = format!(
-            "{{\"removed\": {}, \"removed_bytes\": {}}}",
+        let mut stats_json = format!(
+            "{{\"removed\": {}, \"removed_bytes\": {}",
             stats.removed_paragraphs, stats.removed_bytes
         );
+        if format.boilerplate.is_some() {
+            stats_json += &format!(", \"boilerplate\": {}", stats.boilerplate_paragraphs);
+        }
+        stats_json.push('}');
         out = Cow::Owned(set_top_level(&out, name, &stats_json)?);
     }
-    Ok(CleanedRecord { line: out, stats })
+    Ok(CleanedRecord {
+        line: out,
+        stats,
+        left_as_is: cleaned.left_as_is(),
+    })
 }
 
 fn splice(line: &str, range: Range<usize>, with: &str) -> String {

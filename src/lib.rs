@@ -20,11 +20,12 @@
 //! assert_eq!(removed.len(), 1);
 //! assert_eq!(removed[0].line, 5);
 //! assert_eq!(removed[0].reason, Reason::Normalized);
-//! assert_eq!(removed[0].of_line, 1);
+//! assert_eq!(removed[0].of_line, Some(1));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
 
+pub mod boilerplate;
 pub mod cut;
 pub mod dedup;
 mod error;
@@ -76,14 +77,100 @@ impl Cleaner {
 
     /// Finds the repeats in `text`. Nothing is copied: the result borrows `text`.
     pub fn clean<'t>(&self, text: &'t str) -> Cleaned<'t> {
+        self.clean_page(text, None)
+    }
+
+    /// Finds the repeats in `text`, one page of a site, and its site boilerplate.
+    ///
+    /// A page that would lose every paragraph that has words is left as it is (see
+    /// [`Cleaned::left_as_is`]).
+    pub fn clean_page<'t>(&self, text: &'t str, site: Option<&PageSite<'_>>) -> Cleaned<'t> {
         let segments = segment::segment(text, self.unit);
-        let decisions = dedup::decide(text, &segments, self.threshold, self.unit == Unit::Auto);
+        let first_words = site.filter(|s| s.title.is_none()).and_then(|_| {
+            segments.iter().find_map(|seg| {
+                let n = normalize::normalize(&text[seg.start..seg.end]);
+                (!n.is_empty()).then_some(n.text)
+            })
+        });
+        let check = |n: &normalize::Normalized| -> Option<u32> {
+            let site = site?;
+            if site.is_headline(n, self.threshold) || first_words.as_deref() == Some(&n.text) {
+                return None;
+            }
+            site.state
+                .boilerplate(&site.site, fingerprint::hash(n.text.as_bytes()), site.rule)
+        };
+        let check_ref: &dyn Fn(&normalize::Normalized) -> Option<u32> = &check;
+        let mut decisions = dedup::decide(
+            text,
+            &segments,
+            self.threshold,
+            self.unit == Unit::Auto,
+            site.map(|_| check_ref),
+        );
+        let mut left_as_is = false;
+        let boilerplate = decisions
+            .iter()
+            .any(|d| matches!(d, Decision::Boilerplate { .. }));
+        if boilerplate {
+            let keeps_words = segments.iter().zip(&decisions).any(|(seg, d)| {
+                *d == Decision::Keep && !normalize::normalize(&text[seg.start..seg.end]).is_empty()
+            });
+            if !keeps_words {
+                decisions.fill(Decision::Keep);
+                left_as_is = true;
+            }
+        }
         let cuts = cut::cuts(&segments, &decisions);
         Cleaned {
             text,
             segments,
             decisions,
             cuts,
+            left_as_is,
+        }
+    }
+}
+
+/// One page's site, for removing site boilerplate with [`Cleaner::clean_page`].
+#[derive(Clone, Debug)]
+pub struct PageSite<'s> {
+    state: &'s boilerplate::State,
+    site: String,
+    rule: boilerplate::Rule,
+    title: Option<fingerprint::Words>,
+    title_text: Option<String>,
+}
+
+impl<'s> PageSite<'s> {
+    /// The page belongs to `site`, whose counts are in `state`.
+    pub fn new(state: &'s boilerplate::State, site: &str, rule: boilerplate::Rule) -> Self {
+        PageSite {
+            state,
+            site: site.to_owned(),
+            rule,
+            title: None,
+            title_text: None,
+        }
+    }
+
+    /// The page's own headline: a paragraph that is it, or a near-duplicate of it (the title
+    /// with a site suffix), is never boilerplate, even where other pages of the site list it
+    /// among related articles. Without a title, the page's first paragraph is protected.
+    pub fn title(mut self, title: Option<&str>) -> Self {
+        let normalized = title.map(normalize::normalize).filter(|n| !n.is_empty());
+        self.title = normalized.as_ref().map(fingerprint::Words::new);
+        self.title_text = normalized.map(|n| n.text);
+        self
+    }
+
+    fn is_headline(&self, n: &normalize::Normalized, threshold: f64) -> bool {
+        match (&self.title, &self.title_text) {
+            (Some(words), Some(text)) => {
+                *text == n.text
+                    || dedup::near(words, &fingerprint::Words::new(n), threshold).is_some()
+            }
+            _ => false,
         }
     }
 }
@@ -126,6 +213,7 @@ pub struct Cleaned<'t> {
     segments: Vec<Segment>,
     decisions: Vec<Decision>,
     cuts: Vec<Range<usize>>,
+    left_as_is: bool,
 }
 
 /// One removed unit, as reported.
@@ -141,12 +229,14 @@ pub struct Removal<'t> {
     pub end: usize,
     /// How it matched.
     pub reason: Reason,
-    /// 1-based line of the kept unit it repeats.
-    pub of_line: usize,
-    /// Byte range of the kept unit it repeats.
-    pub of: Range<usize>,
-    /// Similarity to the kept unit (1.0 unless near).
+    /// 1-based line of the kept unit it repeats (none for boilerplate).
+    pub of_line: Option<usize>,
+    /// Byte range of the kept unit it repeats (none for boilerplate).
+    pub of: Option<Range<usize>>,
+    /// Similarity to the kept unit (1.0 unless near; 1.0 for boilerplate).
     pub similarity: f64,
+    /// For boilerplate, the number of the site's pages it is on.
+    pub pages: Option<u32>,
 }
 
 /// Counts of what was kept and removed.
@@ -162,6 +252,8 @@ pub struct Stats {
     pub kept_bytes: usize,
     /// Bytes removed (units and the separators that went with them).
     pub removed_bytes: usize,
+    /// Units removed as site boilerplate (counted in `removed_paragraphs` too).
+    pub boilerplate_paragraphs: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -171,6 +263,7 @@ impl std::ops::AddAssign for Stats {
         self.removed_paragraphs += o.removed_paragraphs;
         self.kept_bytes += o.kept_bytes;
         self.removed_bytes += o.removed_bytes;
+        self.boilerplate_paragraphs += o.boilerplate_paragraphs;
     }
 }
 
@@ -196,6 +289,11 @@ impl<'t> Cleaned<'t> {
         &self.cuts
     }
 
+    /// Whether the page was left as it is because its boilerplate was all it had.
+    pub fn left_as_is(&self) -> bool {
+        self.left_as_is
+    }
+
     /// Whether anything is removed.
     pub fn is_changed(&self) -> bool {
         !self.cuts.is_empty()
@@ -206,24 +304,28 @@ impl<'t> Cleaned<'t> {
         self.segments
             .iter()
             .zip(&self.decisions)
-            .filter_map(|(seg, decision)| match *decision {
-                Decision::Keep => None,
-                Decision::Remove {
-                    of,
+            .filter_map(|(seg, decision)| {
+                let removal = |reason, of: Option<&Segment>, similarity, pages| Removal {
+                    text: &self.text[seg.start..seg.end],
+                    line: seg.line,
+                    start: seg.start,
+                    end: seg.end,
                     reason,
+                    of_line: of.map(|k| k.line),
+                    of: of.map(|k| k.start..k.end),
                     similarity,
-                } => {
-                    let kept = &self.segments[of];
-                    Some(Removal {
-                        text: &self.text[seg.start..seg.end],
-                        line: seg.line,
-                        start: seg.start,
-                        end: seg.end,
+                    pages,
+                };
+                match *decision {
+                    Decision::Keep => None,
+                    Decision::Remove {
+                        of,
                         reason,
-                        of_line: kept.line,
-                        of: kept.start..kept.end,
                         similarity,
-                    })
+                    } => Some(removal(reason, Some(&self.segments[of]), similarity, None)),
+                    Decision::Boilerplate { pages } => {
+                        Some(removal(Reason::Boilerplate, None, 1.0, Some(pages)))
+                    }
                 }
             })
     }
@@ -258,11 +360,7 @@ impl<'t> Cleaned<'t> {
 
     /// Counts of what is kept and removed.
     pub fn stats(&self) -> Stats {
-        let removed_paragraphs = self
-            .decisions
-            .iter()
-            .filter(|d| matches!(d, Decision::Remove { .. }))
-            .count();
+        let removed_paragraphs = self.decisions.iter().filter(|d| d.is_removed()).count();
         let removed_bytes: usize = self.cuts.iter().map(|c| c.len()).sum();
         Stats {
             paragraphs: self.segments.len(),
@@ -270,6 +368,11 @@ impl<'t> Cleaned<'t> {
             removed_paragraphs,
             kept_bytes: self.text.len() - removed_bytes,
             removed_bytes,
+            boilerplate_paragraphs: self
+                .decisions
+                .iter()
+                .filter(|d| matches!(d, Decision::Boilerplate { .. }))
+                .count(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod files;
+mod learn;
 mod run;
 
 use std::process::ExitCode;
@@ -10,7 +11,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
-    match run::run(&args) {
+    let result = match &args.command {
+        Some(cli::Command::Learn(learn)) => learn::learn(learn),
+        Some(cli::Command::Merge(merge)) => learn::merge(merge),
+        None => run::run(&args),
+    };
+    match result {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`paradedup big.txt | head`) is the reader saying it has enough,

@@ -91,18 +91,24 @@ fn explain<'a>(removals: impl Iterator<Item = &'a Removal<'a>>) -> String {
         if i > 0 {
             why.push_str(", ");
         }
+        let of = r.of_line.unwrap_or_default();
         let _ = match r.reason {
             Reason::Near => write!(
                 why,
-                "line {} (near-duplicate of line {}, {:.2})",
-                r.line, r.of_line, r.similarity
+                "line {} (near-duplicate of line {of}, {:.2})",
+                r.line, r.similarity
+            ),
+            Reason::Boilerplate => write!(
+                why,
+                "line {} (boilerplate on {} pages of the site)",
+                r.line,
+                r.pages.unwrap_or_default()
             ),
             reason => write!(
                 why,
-                "line {} ({} repeat of line {})",
+                "line {} ({} repeat of line {of})",
                 r.line,
-                reason.as_str(),
-                r.of_line
+                reason.as_str()
             ),
         };
     }
@@ -156,12 +162,15 @@ pub struct ReportEntry<'a> {
     pub start: usize,
     /// Byte offset just past its last byte.
     pub end: usize,
-    /// `exact`, `normalized` or `near`.
+    /// `exact`, `normalized`, `near` or `boilerplate`.
     pub reason: Reason,
-    /// 1-based line of the kept unit it repeats.
-    pub repeats_line: usize,
+    /// 1-based line of the kept unit it repeats; `null` for boilerplate.
+    pub repeats_line: Option<usize>,
     /// Similarity to that unit, rounded to three decimals.
     pub similarity: f64,
+    /// For boilerplate, the number of the site's pages it is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
 }
 
 impl<'a> Report<'a> {
@@ -180,6 +189,7 @@ impl<'a> Report<'a> {
                     reason: r.reason,
                     repeats_line: r.of_line,
                     similarity: (r.similarity * 1000.0).round() / 1000.0,
+                    pages: r.pages,
                 })
                 .collect(),
         }

@@ -12,13 +12,17 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use paradedup::boilerplate::{Rule, State};
+use paradedup::jsonl::Grouping;
 use paradedup::jsonl::{clean_record, RecordFormat};
 use paradedup::render::{self, Report};
-use paradedup::{decode, Cleaner, Stats};
+use paradedup::{decode, Cleaner, PageSite, Stats};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 use crate::cli::{Args, ColorWhen, OnError};
 use crate::files::{self, Source};
+use crate::learn;
 
 /// Text documents cleaned together before their output is written.
 const CHUNK_DOCS: usize = 64;
@@ -56,6 +60,9 @@ struct Ctx {
     format: RecordFormat,
     on_error: OnError,
     pool: rayon::ThreadPool,
+    /// Site boilerplate counts, with `--boilerplate` or `--across`.
+    boilerplate: Option<(Arc<State>, Rule)>,
+    grouping: Grouping,
 }
 
 /// Totals over the run.
@@ -125,7 +132,7 @@ impl Source {
 
 /// Runs the command; `Err` is an output error (the caller reports it and exits 2).
 pub fn run(args: &Args) -> io::Result<ExitCode> {
-    let Some(ctx) = context(args)? else {
+    let Some(mut ctx) = context(args)? else {
         return Ok(ExitCode::from(2));
     };
     let stdin_only = args.files.is_empty();
@@ -166,6 +173,28 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
             Err(_) => Some(0),
         })
         .sum();
+    if args.across {
+        if sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
+            return usage("--across reads its inputs twice: give files, not standard input");
+        }
+        let files: Vec<Source> = sources
+            .iter()
+            .filter_map(|s| s.as_ref().ok().cloned())
+            .collect();
+        let reading = learn::Reading {
+            jsonl: ctx.jsonl,
+            format: ctx.format.clone(),
+            grouping: ctx.grouping.clone(),
+            unit: args.unit.into(),
+        };
+        let (state, _) = learn::learn_state(&files, &reading);
+        let rule = Rule {
+            min_pages: args.min_pages,
+            min_share: args.min_share,
+        };
+        ctx.boilerplate = Some((Arc::new(state), rule));
+        ctx.format = ctx.format.clone().boilerplate(ctx.boilerplate.clone());
+    }
     let progress = progress_bar(args.quiet, total);
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut summary = Summary::default();
@@ -255,15 +284,29 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         .build()
         .map_err(io::Error::other)?;
     let stats_field = (mode == Mode::Json).then_some(args.stats_field.as_str());
+    let rule = Rule {
+        min_pages: args.min_pages,
+        min_share: args.min_share,
+    };
+    let boilerplate = match &args.boilerplate {
+        Some(path) => Some((Arc::new(learn::read_state(path)?), rule)),
+        None => None,
+    };
+    let grouping = learn::grouping(&args.grouping);
     Ok(Some(Ctx {
         cleaner,
         mode,
         dest,
         color,
         jsonl: args.jsonl,
-        format: RecordFormat::new(&args.field).stats_field(stats_field),
+        format: RecordFormat::new(&args.field)
+            .stats_field(stats_field)
+            .grouping(grouping.clone())
+            .boilerplate(boilerplate.clone()),
         on_error: args.on_error,
         pool,
+        boilerplate,
+        grouping,
     }))
 }
 
@@ -318,7 +361,19 @@ fn text_source(ctx: &Ctx, src: &Source) -> Outcome {
         Ok(text) => text,
         Err(err) => return fail(outcome, &err),
     };
-    let cleaned = ctx.cleaner.clean(text);
+    let site = match (&ctx.boilerplate, src) {
+        (Some((state, rule)), Source::File { path, .. }) => Some(PageSite::new(
+            state,
+            &learn::file_site(path, &ctx.grouping),
+            *rule,
+        )),
+        _ => None,
+    };
+    let cleaned = ctx.cleaner.clean_page(text, site.as_ref());
+    if cleaned.left_as_is() {
+        outcome.stderr =
+            format!("paradedup: {label}: nothing but site boilerplate; left as it is\n");
+    }
     outcome.stats = cleaned.stats();
     outcome.changed = cleaned.is_changed();
     let would = || {
@@ -438,6 +493,14 @@ fn jsonl_source(
             match result {
                 Ok(None) => target.write_all(line).map_err(writing)?,
                 Ok(Some(record)) => {
+                    if record.left_as_is {
+                        progress.suspend(|| {
+                            eprintln!(
+                                "paradedup: {label}:{number}: nothing but site boilerplate; \
+                                 left as it is"
+                            )
+                        });
+                    }
                     summary.records.read += 1;
                     summary.records.written += 1;
                     summary.stats += record.stats;

@@ -278,9 +278,7 @@ fn check_subsequence_and_stats(text: &str, c: &Cleaned<'_>) -> Result<(), TestCa
     for (s, d) in segs.iter().zip(decisions) {
         match d {
             Decision::Keep => prop_assert!(!touches_cut(s.start..s.end), "kept {s:?} is cut"),
-            Decision::Remove { .. } => {
-                prop_assert!(inside_cut(s.start..s.end), "removed {s:?} is not cut whole")
-            }
+            _ => prop_assert!(inside_cut(s.start..s.end), "removed {s:?} is not cut whole"),
         }
     }
     // What a cut takes besides removed units is whitespace (line endings, blank lines).
@@ -337,6 +335,7 @@ fn check_first_occurrence(
                 similarity >= threshold && similarity <= 1.0,
                 "near similarity {similarity} outside [{threshold}, 1]"
             ),
+            Reason::Boilerplate => prop_assert!(false, "no boilerplate without a site"),
         }
         if reason == Reason::Near {
             continue;
@@ -424,8 +423,8 @@ fn check_report(text: &str, c: &Cleaned<'_>) -> Result<(), TestCaseError> {
         .iter()
         .zip(c.decisions())
         .filter_map(|(s, d)| match *d {
-            Decision::Keep => None,
             Decision::Remove { of, .. } => Some((s, &segs[of])),
+            _ => None,
         })
         .collect();
     for (entry, (seg, kept)) in removed.iter().zip(removed_segs) {

@@ -1,0 +1,368 @@
+//! Site boilerplate: paragraphs that recur on many pages of one site ("Share this article",
+//! footers, menus) are junk on every page, their first copy included.
+//!
+//! A [`State`] counts, per site, how many pages were seen and on how many of them each
+//! paragraph occurs. A paragraph is identified by the same fingerprint the core uses for
+//! normalized repeats (xxh3 of its normalized text), so boilerplate and in-page repeats are
+//! decided on one footing. States add up ([`State::merge`]: associative and commutative), so
+//! any map-reduce engine can learn from shards and combine them in any order.
+//!
+//! # File format
+//!
+//! A state file is UTF-8 text, deterministic for the same counts:
+//!
+//! ```text
+//! paradedup-state 1
+//! site<TAB>NAME<TAB>PAGES<TAB>N
+//! FINGERPRINT<TAB>COUNT          (N lines, fingerprints as 16 lowercase hex digits, ascending)
+//! site<TAB>…                     (sites in ascending byte order of NAME)
+//! ```
+//!
+//! NAME is the site as grouped (tabs and newlines in it are replaced by spaces). Every
+//! fingerprint is written, even those seen on one page only: another shard may have seen it
+//! too, and merging must give the same counts as learning from all the pages at once.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, BufRead, Write};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::fingerprint::hash;
+use crate::normalize::{normalize_into, Normalized};
+use crate::segment::{segment, Unit};
+
+/// The first line of a state file.
+pub const HEADER: &str = "paradedup-state 1";
+
+/// Default least number of pages a paragraph must be on to be boilerplate.
+pub const DEFAULT_MIN_PAGES: u32 = 2;
+/// Default least share of a site's pages a paragraph must be on to be boilerplate.
+pub const DEFAULT_MIN_SHARE: f64 = 0.5;
+
+/// Counts for one site.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SiteCounts {
+    /// Pages seen.
+    pub pages: u32,
+    /// For each paragraph fingerprint, the number of pages it is on.
+    pub counts: FxHashMap<u64, u32>,
+}
+
+/// Per-site paragraph counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    sites: BTreeMap<String, SiteCounts>,
+}
+
+/// When a paragraph counts as boilerplate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rule {
+    /// Least number of pages.
+    pub min_pages: u32,
+    /// Least share of the site's pages, in `[0, 1]`.
+    pub min_share: f64,
+}
+
+impl Default for Rule {
+    fn default() -> Self {
+        Rule {
+            min_pages: DEFAULT_MIN_PAGES,
+            min_share: DEFAULT_MIN_SHARE,
+        }
+    }
+}
+
+/// The fingerprints of the paragraphs of one page, each once, in text order.
+pub fn page_fingerprints(text: &str, unit: Unit) -> Vec<u64> {
+    let mut seen = FxHashSet::default();
+    let mut normalized = Normalized::default();
+    let mut out = Vec::new();
+    for seg in segment(text, unit) {
+        normalize_into(&text[seg.start..seg.end], &mut normalized);
+        if normalized.is_empty() {
+            continue;
+        }
+        let fp = hash(normalized.text.as_bytes());
+        if seen.insert(fp) {
+            out.push(fp);
+        }
+    }
+    out
+}
+
+impl State {
+    /// An empty state.
+    pub fn new() -> State {
+        State::default()
+    }
+
+    /// Counts one page of `site`.
+    pub fn add_page(&mut self, site: &str, text: &str, unit: Unit) {
+        let fps = page_fingerprints(text, unit);
+        self.add_fingerprints(site, &fps);
+    }
+
+    /// Counts one page of `site` given its (distinct) paragraph fingerprints.
+    pub fn add_fingerprints(&mut self, site: &str, fingerprints: &[u64]) {
+        let counts = self.site_mut(site);
+        counts.pages += 1;
+        for &fp in fingerprints {
+            *counts.counts.entry(fp).or_default() += 1;
+        }
+    }
+
+    fn site_mut(&mut self, site: &str) -> &mut SiteCounts {
+        let name = clean_site(site);
+        if !self.sites.contains_key(&name) {
+            self.sites.insert(name.clone(), SiteCounts::default());
+        }
+        self.sites.get_mut(&name).expect("just inserted")
+    }
+
+    /// Adds `other`'s counts to these.
+    pub fn merge(&mut self, other: State) {
+        for (name, theirs) in other.sites {
+            let ours = self.sites.entry(name).or_default();
+            ours.pages += theirs.pages;
+            for (fp, n) in theirs.counts {
+                *ours.counts.entry(fp).or_default() += n;
+            }
+        }
+    }
+
+    /// The counts of one site.
+    pub fn site(&self, site: &str) -> Option<&SiteCounts> {
+        self.sites.get(&clean_site(site))
+    }
+
+    /// The sites, in order.
+    pub fn sites(&self) -> impl Iterator<Item = (&str, &SiteCounts)> {
+        self.sites.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Number of distinct (site, paragraph) pairs counted.
+    pub fn len(&self) -> usize {
+        self.sites.values().map(|s| s.counts.len()).sum()
+    }
+
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.sites.is_empty()
+    }
+
+    /// Writes the state (see the [module docs](self) for the format).
+    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{HEADER}")?;
+        for (name, site) in &self.sites {
+            let mut rows: Vec<(u64, u32)> = site.counts.iter().map(|(&fp, &n)| (fp, n)).collect();
+            rows.sort_unstable();
+            writeln!(out, "site\t{name}\t{}\t{}", site.pages, rows.len())?;
+            for (fp, n) in rows {
+                writeln!(out, "{fp:016x}\t{n}")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a state written by [`write_to`](Self::write_to).
+    pub fn read_from(input: &mut dyn BufRead) -> Result<State, StateError> {
+        let mut state = State::new();
+        let mut lines = input.lines().enumerate();
+        let bad = |line: usize, why: &str| StateError::Format {
+            line: line + 1,
+            why: why.to_owned(),
+        };
+        match lines.next() {
+            Some((_, Ok(h))) if h == HEADER => {}
+            Some((_, Err(e))) => return Err(StateError::Io(e.to_string())),
+            _ => return Err(bad(0, "not a paradedup state file (bad header)")),
+        }
+        while let Some((no, line)) = lines.next() {
+            let line = line.map_err(|e| StateError::Io(e.to_string()))?;
+            let parts: Vec<&str> = line.split('\t').collect();
+            let ["site", name, pages, n] = parts[..] else {
+                return Err(bad(no, "expected a site line"));
+            };
+            let pages: u32 = pages.parse().map_err(|_| bad(no, "bad page count"))?;
+            let n: usize = n.parse().map_err(|_| bad(no, "bad row count"))?;
+            let site = state.site_mut(name);
+            site.pages += pages;
+            for _ in 0..n {
+                let (no, line) = lines
+                    .next()
+                    .ok_or_else(|| bad(no, "the file ends inside a site"))?;
+                let line = line.map_err(|e| StateError::Io(e.to_string()))?;
+                let (fp, count) = line
+                    .split_once('\t')
+                    .ok_or_else(|| bad(no, "expected FINGERPRINT<TAB>COUNT"))?;
+                let fp = u64::from_str_radix(fp, 16).map_err(|_| bad(no, "bad fingerprint"))?;
+                let count: u32 = count.parse().map_err(|_| bad(no, "bad count"))?;
+                *site.counts.entry(fp).or_default() += count;
+            }
+        }
+        Ok(state)
+    }
+
+    /// How many pages of `site` the paragraph with fingerprint `fp` is on, when that makes it
+    /// boilerplate under `rule`.
+    pub fn boilerplate(&self, site: &str, fp: u64, rule: Rule) -> Option<u32> {
+        let site = self.site(site)?;
+        let n = *site.counts.get(&fp)?;
+        let share = f64::from(n) / f64::from(site.pages.max(1));
+        (n >= rule.min_pages && share >= rule.min_share).then_some(n)
+    }
+}
+
+/// Site names are written on one line between tabs.
+fn clean_site(site: &str) -> String {
+    site.replace(['\t', '\n', '\r'], " ")
+}
+
+/// A state file that cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StateError {
+    /// Reading failed.
+    Io(String),
+    /// The content is not a state file.
+    Format {
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StateError::Io(e) => write!(f, "{e}"),
+            StateError::Format { line, why } => write!(f, "line {line}: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for StateError {}
+
+/// The host of a URL (`https://www.example.com/a` -> `www.example.com`), lowercased; `None`
+/// when there is none.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(pages: &[(&str, &str)]) -> State {
+        let mut s = State::new();
+        for (site, text) in pages {
+            s.add_page(site, text, Unit::Auto);
+        }
+        s
+    }
+
+    #[test]
+    fn counts_pages_not_copies() {
+        let s = state(&[
+            ("a", "Share this\n\nShare this\n\nOne."),
+            ("a", "Share this\n\nTwo."),
+        ]);
+        let site = s.site("a").unwrap();
+        assert_eq!(site.pages, 2);
+        let fp = page_fingerprints("Share this", Unit::Auto)[0];
+        assert_eq!(site.counts[&fp], 2);
+        assert_eq!(s.boilerplate("a", fp, Rule::default()), Some(2));
+        assert_eq!(s.boilerplate("b", fp, Rule::default()), None);
+    }
+
+    #[test]
+    fn rule_needs_pages_and_share() {
+        let mut pages = vec![("a", "Footer line\n\nBody 1.")];
+        pages.extend((0..9).map(|_| ("a", "Other body.")));
+        let s = state(&pages.iter().map(|(a, b)| (*a, *b)).collect::<Vec<_>>());
+        let fp = page_fingerprints("Footer line", Unit::Auto)[0];
+        assert_eq!(s.boilerplate("a", fp, Rule::default()), None);
+        let s = state(&[
+            ("a", "Footer line\n\nX."),
+            ("a", "Footer line\n\nY."),
+            ("a", "Z."),
+        ]);
+        assert_eq!(s.boilerplate("a", fp, Rule::default()), Some(2));
+        let strict = Rule {
+            min_pages: 3,
+            min_share: 0.5,
+        };
+        assert_eq!(s.boilerplate("a", fp, strict), None);
+    }
+
+    #[test]
+    fn merge_is_associative_and_commutative() {
+        let a = state(&[("x", "A line\n\nB line"), ("y", "C line")]);
+        let b = state(&[("x", "A line\n\nD line")]);
+        let c = state(&[("y", "C line\n\nA line"), ("x", "B line")]);
+        let mut ab_c = a.clone();
+        ab_c.merge(b.clone());
+        ab_c.merge(c.clone());
+        let mut c_ba = c.clone();
+        let mut ba = b.clone();
+        ba.merge(a.clone());
+        c_ba.merge(ba);
+        assert_eq!(ab_c, c_ba);
+    }
+
+    #[test]
+    fn file_round_trips_deterministically() {
+        let s = state(&[
+            ("x", "A line\n\nB line"),
+            ("x", "A line"),
+            ("y\tz", "C line"),
+        ]);
+        let mut bytes = Vec::new();
+        s.write_to(&mut bytes).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            text.starts_with("paradedup-state 1\nsite\tx\t2\t2\n"),
+            "{text}"
+        );
+        assert!(text.contains("site\ty z\t1\t1\n"));
+        let back = State::read_from(&mut bytes.as_slice()).unwrap();
+        let mut again = Vec::new();
+        back.write_to(&mut again).unwrap();
+        assert_eq!(bytes, again);
+    }
+
+    #[test]
+    fn bad_files_say_where() {
+        let err = State::read_from(&mut "nope\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 1: not a paradedup state file (bad header)"
+        );
+        let err =
+            State::read_from(&mut "paradedup-state 1\nsite\tx\t2\t1\n".as_bytes()).unwrap_err();
+        assert_eq!(err.to_string(), "line 2: the file ends inside a site");
+        let err = State::read_from(&mut "paradedup-state 1\nsite\tx\t2\t1\nzz\t3\n".as_bytes())
+            .unwrap_err();
+        assert_eq!(err.to_string(), "line 3: bad fingerprint");
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            url_host("https://www.Example.com:8080/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(
+            url_host("http://user@host.org").as_deref(),
+            Some("host.org")
+        );
+        assert_eq!(url_host("example.com/path").as_deref(), Some("example.com"));
+        assert_eq!(url_host(""), None);
+    }
+}

@@ -1,0 +1,234 @@
+//! `paradedup learn` and `paradedup merge`, and the counting pass of `--across`: pages ->
+//! per-site paragraph counts (a [`State`]).
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use paradedup::boilerplate::{page_fingerprints, State};
+use paradedup::jsonl::{record_page, GroupBy, Grouping, RecordFormat};
+use paradedup::{decode, Unit};
+
+use crate::cli::{self, LearnArgs, MergeArgs};
+use crate::files::{self, Source};
+
+/// How `learn` reads pages.
+pub struct Reading {
+    /// Read every input as JSON Lines.
+    pub jsonl: bool,
+    /// Where the text is in records, and how records are grouped.
+    pub format: RecordFormat,
+    /// How records and files are grouped.
+    pub grouping: Grouping,
+    /// How pages are cut into units.
+    pub unit: Unit,
+}
+
+/// The grouping chosen by the flags.
+pub fn grouping(g: &cli::Grouping) -> Grouping {
+    Grouping {
+        by: match g.group_by.as_deref() {
+            None | Some("dir") => GroupBy::Site,
+            Some("none") => GroupBy::None,
+            Some(field) => GroupBy::Field(field.to_owned()),
+        },
+        site_field: g.site_field.clone(),
+        url_field: g.url_field.clone(),
+        title_field: g.title_field.clone(),
+    }
+}
+
+/// The site of a plain-text file: its directory, unless grouping says one group.
+pub fn file_site(path: &Path, grouping: &Grouping) -> String {
+    match grouping.by {
+        GroupBy::None => String::new(),
+        _ => path
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Counts every page of `sources`, calling `page(site, fingerprints)` for each. Bad inputs
+/// and records are reported on stderr and skipped; returns whether any was.
+pub fn each_page(
+    sources: &[Source],
+    reading: &Reading,
+    page: &mut dyn FnMut(&str, &[u64]),
+) -> bool {
+    let mut failed = false;
+    for src in sources {
+        let label = match src {
+            Source::Stdin => "<stdin>".to_owned(),
+            Source::File { path, .. } => path.display().to_string(),
+        };
+        let reader: Box<dyn Read> = match src {
+            Source::Stdin => Box::new(io::stdin()),
+            Source::File { path, .. } => match File::open(path) {
+                Ok(f) => Box::new(f),
+                Err(err) => {
+                    eprintln!("paradedup: {label}: {err}");
+                    failed = true;
+                    continue;
+                }
+            },
+        };
+        let jsonl = reading.jsonl
+            || matches!(src, Source::File { path, .. }
+                if path.extension().is_some_and(|e| e == "jsonl"));
+        let mut reader = BufReader::with_capacity(1 << 20, reader);
+        if jsonl {
+            let mut line = Vec::new();
+            let mut number = 0;
+            loop {
+                line.clear();
+                match reader.read_until(b'\n', &mut line) {
+                    Ok(0) => break,
+                    Ok(_) => number += 1,
+                    Err(err) => {
+                        eprintln!("paradedup: {label}: {err}");
+                        failed = true;
+                        break;
+                    }
+                }
+                let body = line.strip_suffix(b"\n").unwrap_or(&line);
+                let body = body.strip_suffix(b"\r").unwrap_or(body);
+                if body.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                match record_page(body, &reading.format) {
+                    Ok((site, text)) => page(&site, &page_fingerprints(&text, reading.unit)),
+                    Err(err) => {
+                        eprintln!("paradedup: {label}:{number}: {err} (not counted)");
+                        failed = true;
+                    }
+                }
+            }
+        } else {
+            let mut bytes = Vec::new();
+            let text = reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|_| decode(&bytes).map_err(|e| e.to_string()));
+            match text {
+                Ok(text) => {
+                    let site = match src {
+                        Source::File { path, .. } => file_site(path, &reading.grouping),
+                        Source::Stdin => String::new(),
+                    };
+                    page(&site, &page_fingerprints(text, reading.unit));
+                }
+                Err(err) => {
+                    eprintln!("paradedup: {label}: {err}");
+                    failed = true;
+                }
+            }
+        }
+    }
+    failed
+}
+
+/// Counts `sources` into a state.
+pub fn learn_state(sources: &[Source], reading: &Reading) -> (State, bool) {
+    let mut state = State::new();
+    let failed = each_page(sources, reading, &mut |site, fps| {
+        state.add_fingerprints(site, fps)
+    });
+    (state, failed)
+}
+
+fn expand(files: &[PathBuf], recursive: bool, globs: &[String]) -> (Vec<Source>, bool) {
+    if files.is_empty() {
+        return (vec![Source::Stdin], false);
+    }
+    let mut failed = false;
+    let mut sources = Vec::new();
+    for s in files::expand(files, recursive, globs) {
+        match s {
+            Ok(src) => sources.push(src),
+            Err((path, err)) => {
+                eprintln!("paradedup: {}: {err}", path.display());
+                failed = true;
+            }
+        }
+    }
+    (sources, failed)
+}
+
+/// Writes `bytes` to `path`, or standard output for `-`.
+fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if path == Path::new("-") {
+        let mut out = io::stdout().lock();
+        out.write_all(bytes)?;
+        return out.flush();
+    }
+    files::write_atomic(path, bytes)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+}
+
+/// `paradedup learn`.
+pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
+    if args.files.is_empty() && io::stdin().is_terminal() {
+        eprintln!("paradedup: no input: give pages, or pipe them in (see learn --help)");
+        return Ok(ExitCode::from(2));
+    }
+    let (sources, mut failed) = expand(&args.files, args.recursive, &args.globs);
+    let grouping = grouping(&args.grouping);
+    let reading = Reading {
+        jsonl: args.jsonl,
+        format: RecordFormat::new(&args.field).grouping(grouping.clone()),
+        grouping,
+        unit: args.unit.into(),
+    };
+    let mut bytes = Vec::new();
+    if args.pairs {
+        // Streamed: an engine reading these needs no state in between.
+        let mut out = BufWriter::new(io::stdout().lock());
+        let mut write_err = None;
+        failed |= each_page(&sources, &reading, &mut |site, fps| {
+            let site = site.replace(['\t', '\n', '\r'], " ");
+            let mut lines = format!("{site}\t*\n");
+            for fp in fps {
+                lines.push_str(&format!("{site}\t{fp:016x}\n"));
+            }
+            if write_err.is_none() {
+                write_err = out.write_all(lines.as_bytes()).err();
+            }
+        });
+        if let Some(err) = write_err {
+            return Err(err);
+        }
+        out.flush()?;
+    } else {
+        let (state, bad) = learn_state(&sources, &reading);
+        failed |= bad;
+        state.write_to(&mut bytes)?;
+        write_output(&args.output, &bytes)?;
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Reads a state file, naming it in errors.
+pub fn read_state(path: &Path) -> io::Result<State> {
+    let file = File::open(path)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    State::read_from(&mut BufReader::new(file))
+        .map_err(|e| io::Error::other(format!("{}: {e}", path.display())))
+}
+
+/// `paradedup merge`.
+pub fn merge(args: &MergeArgs) -> io::Result<ExitCode> {
+    let mut total = State::new();
+    for path in &args.states {
+        total.merge(read_state(path)?);
+    }
+    let mut bytes = Vec::new();
+    total.write_to(&mut bytes)?;
+    write_output(&args.output, &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,403 @@
+//! Site boilerplate across pages: learn, merge, --boilerplate, --across.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::{json, Value};
+
+fn cmd() -> Command {
+    Command::cargo_bin("paradedup").unwrap()
+}
+
+/// A scratch directory that is removed afterwards.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("paradedup-bp-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &str) -> PathBuf {
+        let p = self.0.join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+const SHARE: &str = "Share this article";
+const FOOTER: &str = "© 2026 Valley Courier. All rights reserved.";
+const WIRE: &str =
+    "The agency said on Monday that the storm would reach the coast by Wednesday night.";
+
+fn page(id: u32, site: &str, title: &str, body: &[&str]) -> Value {
+    json!({"id": id, "site": site, "title": title, "text": body.join("\n\n")})
+}
+
+/// Three pages of one site and two of another. Every page of site a ends with the share line
+/// and the footer and lists the headlines of its other pages; the wire paragraph is on a page of
+/// each site; the exit notices differ in their numbers only.
+fn pages() -> Vec<Value> {
+    let t = [
+        "Bridge Reopens After Repairs",
+        "Council Backs New Library",
+        "Floods Close Valley Road",
+    ];
+    vec![
+        page(
+            1,
+            "a",
+            t[0],
+            &[
+                t[0],
+                "The bridge opened at dawn.",
+                "The north exit closes at 6 pm on platform 4.",
+                SHARE,
+                t[1],
+                t[2],
+                FOOTER,
+            ],
+        ),
+        page(
+            2,
+            "a",
+            t[1],
+            &[
+                t[1],
+                "Councillors voted nine to two.",
+                WIRE,
+                "The north exit closes at 9 pm on platform 2.",
+                SHARE,
+                t[0],
+                t[2],
+                FOOTER,
+            ],
+        ),
+        page(
+            3,
+            "a",
+            t[2],
+            &[t[2], "Water rose overnight.", SHARE, t[0], t[1], FOOTER],
+        ),
+        page(
+            4,
+            "b",
+            "Storm Warning",
+            &["Storm Warning", WIRE, "Residents stocked up."],
+        ),
+        page(
+            5,
+            "b",
+            "Market Day",
+            &["Market Day", "Stalls filled the square.", SHARE],
+        ),
+    ]
+}
+
+fn jsonl(records: &[Value]) -> String {
+    records.iter().map(|r| format!("{r}\n")).collect()
+}
+
+fn texts(stdout: &[u8]) -> Vec<String> {
+    String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn across_removes_site_boilerplate_and_keeps_the_rest() {
+    let dir = Scratch::new("across");
+    let input = dir.file("pages.jsonl", &jsonl(&pages()));
+    let out = cmd().args(["--across"]).arg(&input).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = texts(&out.stdout);
+    // Site a: share line, footer and the related headlines go, first copies included; each
+    // page keeps its own headline; the templated exit notices stay.
+    assert_eq!(got[0], "Bridge Reopens After Repairs\n\nThe bridge opened at dawn.\n\nThe north exit closes at 6 pm on platform 4.");
+    assert_eq!(got[1], format!("Council Backs New Library\n\nCouncillors voted nine to two.\n\n{WIRE}\n\nThe north exit closes at 9 pm on platform 2."));
+    assert_eq!(got[2], "Floods Close Valley Road\n\nWater rose overnight.");
+    // Site b: the wire copy is on one page of b only, the share line on one of two pages of b
+    // (2 pages needed): nothing goes.
+    assert_eq!(
+        got[3],
+        format!("Storm Warning\n\n{WIRE}\n\nResidents stocked up.")
+    );
+    assert_eq!(
+        got[4],
+        format!("Market Day\n\nStalls filled the square.\n\n{SHARE}")
+    );
+}
+
+#[test]
+fn json_stats_and_report_name_boilerplate() {
+    let dir = Scratch::new("stats");
+    let input = dir.file("pages.jsonl", &jsonl(&pages()));
+    let out = cmd()
+        .args(["--across", "--json"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let first: Value =
+        serde_json::from_slice(out.stdout.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(first["paradedup"]["boilerplate"], 4);
+    assert_eq!(first["paradedup"]["removed"], 4);
+
+    // Plain files: grouped by directory, reported with reason and page count.
+    let body = |extra: &str| {
+        format!("{extra}\n\nShare this article\n\nSubscribe to our newsletter today\n")
+    };
+    let a = dir.file("site/one.txt", &body("First story text."));
+    dir.file("site/two.txt", &body("Second story text."));
+    dir.file("other/three.txt", &body("Third story text."));
+    let out = cmd()
+        .args(["--across", "--json"])
+        .arg(&a)
+        .arg(dir.0.join("site/two.txt"))
+        .arg(dir.0.join("other/three.txt"))
+        .output()
+        .unwrap();
+    let reports: Vec<Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    let removed = reports[0]["removed"].as_array().unwrap();
+    assert_eq!(removed.len(), 2);
+    assert_eq!(removed[0]["reason"], "boilerplate");
+    assert_eq!(removed[0]["pages"], 2);
+    assert_eq!(removed[0]["repeats_line"], Value::Null);
+    assert_eq!(
+        reports[2]["removed_paragraphs"], 0,
+        "another directory is another site"
+    );
+
+    let out = cmd()
+        .args(["--across", "--diff", "--color", "never"])
+        .arg(&a)
+        .arg(dir.0.join("site/two.txt"))
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("line 3 (boilerplate on 2 pages of the site)"),
+        "{diff}"
+    );
+}
+
+#[test]
+fn a_page_of_nothing_but_boilerplate_is_left_as_it_is() {
+    let records = vec![
+        page(1, "c", "One", &["One", "Body one.", SHARE, FOOTER]),
+        page(2, "c", "Two", &["Two", "Body two.", SHARE, FOOTER]),
+        json!({"id": 3, "site": "c", "title": "Notice", "text": format!("{SHARE}\n\n{FOOTER}")}),
+    ];
+    let dir = Scratch::new("empty");
+    let input = dir.file("pages.jsonl", &jsonl(&records));
+    let out = cmd().args(["--across"]).arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(texts(&out.stdout)[2], format!("{SHARE}\n\n{FOOTER}"));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("pages.jsonl:3: nothing but site boilerplate; left as it is"),
+        "{err}"
+    );
+}
+
+#[test]
+fn learn_merge_apply_equals_across() {
+    let dir = Scratch::new("learn");
+    let all = pages();
+    let input = dir.file("pages.jsonl", &jsonl(&all));
+    let part1 = dir.file("p1.jsonl", &jsonl(&all[..2]));
+    let part2 = dir.file("p2.jsonl", &jsonl(&all[2..4]));
+    let part3 = dir.file("p3.jsonl", &jsonl(&all[4..]));
+    let learn = |input: &Path, out: &str| {
+        let o = cmd()
+            .arg("learn")
+            .arg(input)
+            .arg("-o")
+            .arg(dir.0.join(out))
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        dir.0.join(out)
+    };
+    let whole = learn(&input, "all.state");
+    let (s1, s2, s3) = (
+        learn(&part1, "1.state"),
+        learn(&part2, "2.state"),
+        learn(&part3, "3.state"),
+    );
+    let merge = |states: &[&PathBuf]| {
+        let o = cmd().arg("merge").args(states).output().unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        o.stdout
+    };
+    let all_bytes = fs::read(&whole).unwrap();
+    assert_eq!(merge(&[&s1, &s2, &s3]), all_bytes);
+    assert_eq!(merge(&[&s3, &s1, &s2]), all_bytes, "merge is commutative");
+    let s12 = dir.0.join("12.state");
+    fs::write(&s12, merge(&[&s2, &s1])).unwrap();
+    assert_eq!(merge(&[&s3, &s12]), all_bytes, "and associative");
+
+    let applied = cmd()
+        .arg("--boilerplate")
+        .arg(&whole)
+        .write_stdin(jsonl(&all))
+        .arg("--jsonl")
+        .output()
+        .unwrap();
+    let across = cmd().arg("--across").arg(&input).output().unwrap();
+    assert_eq!(applied.stdout, across.stdout);
+}
+
+#[test]
+fn pairs_count_to_the_same_state() {
+    let out = cmd()
+        .args(["learn", "--jsonl", "--pairs"])
+        .write_stdin(jsonl(&pages()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut counts = std::collections::BTreeMap::<(String, String), u32>::new();
+    for line in text.lines() {
+        let (site, fp) = line.split_once('\t').unwrap();
+        *counts.entry((site.to_owned(), fp.to_owned())).or_default() += 1;
+    }
+    assert_eq!(counts[&("a".to_owned(), "*".to_owned())], 3);
+    let state = cmd()
+        .args(["learn", "--jsonl"])
+        .write_stdin(jsonl(&pages()))
+        .output()
+        .unwrap();
+    let state = String::from_utf8(state.stdout).unwrap();
+    for ((site, fp), n) in &counts {
+        if fp == "*" {
+            assert!(
+                state.contains(&format!("site\t{site}\t{n}\t")),
+                "{site} pages"
+            );
+        } else {
+            assert!(state.contains(&format!("{fp}\t{n}\n")), "{site} {fp} {n}");
+        }
+    }
+}
+
+#[test]
+fn group_by_none_and_url_hosts() {
+    let records = vec![
+        json!({"url": "https://news.example.com/1", "text": "Alpha story.\n\nShare this article"}),
+        json!({"url": "https://news.example.com/2", "text": "Beta story.\n\nShare this article"}),
+        json!({"url": "https://other.example.org/3", "text": "Gamma story.\n\nShare this article"}),
+    ];
+    let dir = Scratch::new("group");
+    let input = dir.file("pages.jsonl", &jsonl(&records));
+    let out = cmd().arg("--across").arg(&input).output().unwrap();
+    let got = texts(&out.stdout);
+    assert_eq!(
+        got,
+        [
+            "Alpha story.",
+            "Beta story.",
+            "Gamma story.\n\nShare this article"
+        ]
+    );
+    let out = cmd()
+        .args(["--across", "--group-by", "none", "--min-pages", "3"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        texts(&out.stdout),
+        ["Alpha story.", "Beta story.", "Gamma story."]
+    );
+}
+
+#[test]
+fn bad_state_files_are_clear_errors() {
+    let dir = Scratch::new("badstate");
+    let bad = dir.file("bad.state", "hello\n");
+    let out = cmd()
+        .arg("--boilerplate")
+        .arg(&bad)
+        .write_stdin("x\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        format!(
+            "paradedup: {}: line 1: not a paradedup state file (bad header)\n",
+            bad.display()
+        )
+    );
+    let out = cmd()
+        .args(["--across"])
+        .write_stdin("x\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn real_pages_learn_and_across_agree() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pages.jsonl");
+    if !corpus.exists() {
+        eprintln!("skipped: no corpus");
+        return;
+    }
+    let dir = Scratch::new("real");
+    let state = dir.0.join("state");
+    let o = cmd()
+        .arg("learn")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let applied = cmd()
+        .arg("--jsonl")
+        .arg("--boilerplate")
+        .arg(&state)
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    let across = cmd().arg("--across").arg(&corpus).output().unwrap();
+    assert_eq!(applied.stdout, across.stdout);
+    let original = fs::read(&corpus).unwrap();
+    assert!(
+        across.stdout.len() < original.len() * 3 / 4,
+        "boilerplate is a large share of full pages"
+    );
+}
