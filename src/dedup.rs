@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use crate::fingerprint::{band_keys, hash, BandKeys, Words};
 use crate::normalize::{normalize, normalize_into, Normalized};
-use crate::segment::Segment;
+use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 
 /// Why a unit was removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -108,6 +108,12 @@ pub fn decide(
 ) -> Vec<Decision> {
     let mut index = Index::default();
     let mut normalized = Normalized::default();
+    // Whether the text has a line too long for hard-wrapped prose (then `segment` made every
+    // line a unit, and wrapped paragraphs are single units otherwise).
+    let long_lines = segments.iter().any(|s| {
+        let t = &text[s.start..s.end];
+        t.len() > MAX_WRAP_WIDTH && !t.contains('\n') && width(t) > MAX_WRAP_WIDTH
+    });
     let mut decisions = Vec::with_capacity(segments.len());
     let mut i = 0;
     while i < segments.len() {
@@ -162,17 +168,32 @@ pub fn decide(
             if kept.len() == run {
                 index.insert(text, i, range, &block_words, None);
             } else if let Some(&first) = kept.first() {
+                let mut rest_keys = None;
                 // What stays of the block is what a second run sees as the block: compare it
                 // now, so cleaning twice removes nothing more than cleaning once.
                 let rest: Vec<&str> = kept
                     .iter()
                     .map(|&j| &text[segments[j].start..segments[j].end])
                     .collect();
-                normalize_into(&rest.join("\n"), &mut normalized);
+                let joined = rest.join("\n");
+                normalize_into(&joined, &mut normalized);
+                // Where the lines left would read as one wrapped paragraph, a second run takes
+                // them as one unit and may find it a near-duplicate too.
+                let one_unit = !long_lines && rest.len() > 1 && lines_look_wrapped(&rest);
+                let found = if one_unit {
+                    match index.find_rest(text, &normalized, threshold) {
+                        (Some(d), _) => Some(d),
+                        (None, keys) => {
+                            rest_keys = keys;
+                            None
+                        }
+                    }
+                } else {
+                    index.find_normalized(text, &normalized)
+                };
                 // A match with one of the block's own lines is no repeat (one line is left, or
                 // one line and punctuation).
-                let found = index
-                    .find_normalized(text, &normalized)
+                let found = found
                     .filter(|d| matches!(d, Decision::Remove { of, .. } if !lines.contains(of)));
                 if normalized.is_empty() {
                     // Only punctuation is left: nothing a later unit could repeat.
@@ -189,7 +210,7 @@ pub fn decide(
                         }
                     }
                 } else {
-                    index.insert_normalized(first, range, std::mem::take(&mut normalized));
+                    index.insert_rest(first, range, std::mem::take(&mut normalized), rest_keys);
                 }
             }
         }
@@ -259,19 +280,109 @@ impl Index {
         same.then(|| remove(e.unit, Reason::Normalized, 1.0))
     }
 
-    /// Remembers the normalized text of what stays of a block whose other lines went: it is
-    /// found by normalized matches only.
-    fn insert_normalized(&mut self, unit: usize, range: Range<usize>, normalized: Normalized) {
+    /// Any match for what stays of a block (its kept lines) taken as one unit, and
+    /// its band keys when they were computed.
+    fn find_rest(
+        &self,
+        text: &str,
+        normalized: &Normalized,
+        threshold: f64,
+    ) -> (Option<Decision>, Option<BandKeys>) {
+        if let Some(d) = self.find_normalized(text, normalized) {
+            return (Some(d), None);
+        }
+        if normalized.len() < MIN_NEAR_WORDS {
+            return (None, None);
+        }
+        let words = Words::new(normalized);
+        let keys = band_keys(&words.hashes);
+        let found = self.best_near(text, &keys, &words, threshold);
+        (found, Some(keys))
+    }
+
+    /// The most similar near-duplicate among the kept entries sharing bands with `keys`.
+    fn best_near(
+        &self,
+        text: &str,
+        keys: &BandKeys,
+        words: &Words,
+        threshold: f64,
+    ) -> Option<Decision> {
+        let mut members: Vec<u32> = keys
+            .iter()
+            .filter_map(|key| self.buckets.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        members.sort_unstable();
+        let mut candidates: Vec<(usize, u32)> = members
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0] as usize, run.len() as u32))
+            .collect();
+        // Most shared bands first, then the earliest entry.
+        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut best: Option<(usize, f64)> = None;
+        let mut scratch = Normalized::default();
+        for &(e, _) in candidates
+            .iter()
+            .filter(|c| c.1 >= MIN_SHARED_BANDS)
+            .take(MAX_CANDIDATES)
+        {
+            let entry = &self.entries[e];
+            if !entry.alive || dice_bound(words.len(), entry.words as usize) < threshold {
+                continue;
+            }
+            let kept = match self.rests.get(&e) {
+                Some(rest) => Words::new(rest),
+                None => {
+                    normalize_into(&text[entry.range.clone()], &mut scratch);
+                    Words::new(&scratch)
+                }
+            };
+            if let Some(sim) = near(&kept, words, threshold) {
+                if best.is_none_or(|(_, s)| sim > s) {
+                    best = Some((entry.unit, sim));
+                }
+            }
+        }
+        best.map(|(of, sim)| remove(of, Reason::Near, sim))
+    }
+
+    /// Adds entry `id` to the buckets of its band keys.
+    fn add_to_buckets(&mut self, id: usize, keys: Option<BandKeys>) {
+        for key in keys.into_iter().flatten() {
+            let bucket = self.buckets.entry(key).or_default();
+            if bucket.len() < BUCKET_CAP {
+                bucket.push(id as u32);
+            }
+        }
+    }
+
+    /// Remembers the normalized text of what stays of a block whose other lines went: found by
+    /// normalized matches, and with band keys by near matches too.
+    fn insert_rest(
+        &mut self,
+        unit: usize,
+        range: Range<usize>,
+        normalized: Normalized,
+        keys: Option<BandKeys>,
+    ) {
         let id = self.entries.len();
         let key = hash(normalized.text.as_bytes());
+        let words = if keys.is_some() {
+            normalized.len() as u32
+        } else {
+            0
+        };
         self.entries.push(Entry {
             unit,
             range,
-            words: 0,
+            words,
             alive: true,
         });
         self.rests.insert(id, normalized);
         claim(&mut self.normalized, &self.entries, key, id);
+        self.add_to_buckets(id, keys);
     }
 
     /// Any match for the text at `range`, and its band keys and words when they were computed.
@@ -290,43 +401,9 @@ impl Index {
         }
         let words = Words::new(normalized);
         let keys = band_keys(&words.hashes);
-        let mut members: Vec<u32> = keys
-            .iter()
-            .filter_map(|key| self.buckets.get(key))
-            .flatten()
-            .copied()
-            .collect();
-        members.sort_unstable();
-        let candidates: Vec<(usize, u32)> = members
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run[0] as usize, run.len() as u32))
-            .collect();
-        let mut candidates = candidates;
-        // Most shared bands first, then the earliest entry.
-        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut best: Option<(usize, f64)> = None;
-        let mut scratch = Normalized::default();
-        for &(e, _) in candidates
-            .iter()
-            .filter(|c| c.1 >= MIN_SHARED_BANDS)
-            .take(MAX_CANDIDATES)
-        {
-            let entry = &self.entries[e];
-            if !entry.alive || dice_bound(words.len(), entry.words as usize) < threshold {
-                continue;
-            }
-            normalize_into(&text[entry.range.clone()], &mut scratch);
-            let kept = Words::new(&scratch);
-            if let Some(sim) = near(&kept, &words, threshold) {
-                if best.is_none_or(|(_, s)| sim > s) {
-                    best = Some((entry.unit, sim));
-                }
-            }
-        }
-        let decision = match best {
-            Some((of, sim)) => remove(of, Reason::Near, sim),
-            None => Decision::Keep,
-        };
+        let decision = self
+            .best_near(text, &keys, &words, threshold)
+            .unwrap_or(Decision::Keep);
         (decision, Some(keys))
     }
 
@@ -363,12 +440,7 @@ impl Index {
             hash(normalized.text.as_bytes()),
             id,
         );
-        for key in keys.into_iter().flatten() {
-            let bucket = self.buckets.entry(key).or_default();
-            if bucket.len() < BUCKET_CAP {
-                bucket.push(id as u32);
-            }
-        }
+        self.add_to_buckets(id, keys);
     }
 }
 

@@ -121,7 +121,8 @@ fn blocks(text: &str) -> Vec<Vec<Line>> {
     blocks
 }
 
-fn width(s: &str) -> usize {
+/// Width of a line in characters.
+pub fn width(s: &str) -> usize {
     s.chars().count()
 }
 
@@ -134,10 +135,14 @@ fn has_long_line(text: &str, blocks: &[Vec<Line>]) -> bool {
 
 /// Whether a block of several lines reads as one hard-wrapped paragraph.
 fn looks_wrapped(text: &str, block: &[Line]) -> bool {
-    let lines: Vec<&str> = block
-        .iter()
-        .map(|l| text[l.start..l.end].trim_end())
-        .collect();
+    let lines: Vec<&str> = block.iter().map(|l| &text[l.start..l.end]).collect();
+    lines_look_wrapped(&lines)
+}
+
+/// Whether these lines (without line endings), as one block, read as one hard-wrapped
+/// paragraph; see [`segment`].
+pub fn lines_look_wrapped(lines: &[&str]) -> bool {
+    let lines: Vec<&str> = lines.iter().map(|l| l.trim_end()).collect();
     let widest = lines.iter().map(|l| width(l)).max().unwrap_or(0);
     if !(MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&widest) {
         return false;
