@@ -2,6 +2,7 @@
 
 mod cli;
 mod files;
+mod review;
 mod run;
 
 use std::process::ExitCode;
