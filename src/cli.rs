@@ -107,6 +107,17 @@ pub struct Args {
           value_parser = parse_threshold)]
     pub threshold: f64,
 
+    /// Also write a review page to FILE: one self-contained HTML file (no scripts, nothing
+    /// fetched) showing every document with each removed paragraph in place, struck through,
+    /// with why and a link to the copy that stays. Works with every mode and destination.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// With --html: open the page in a browser when a display is present (DISPLAY or
+    /// WAYLAND_DISPLAY set, or macOS); otherwise say where it is.
+    #[arg(long, requires = "html")]
+    pub open: bool,
+
     /// When to color the diff: `auto` colors on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
@@ -304,10 +315,20 @@ mod tests {
     }
 
     #[test]
+    fn open_needs_html() {
+        assert!(Args::try_parse_from(["paradedup", "--open"]).is_err());
+        let a =
+            Args::try_parse_from(["paradedup", "--html", "r.html", "--open", "--check"]).unwrap();
+        assert_eq!(a.html.as_deref(), Some(std::path::Path::new("r.html")));
+        assert!(a.open && a.check);
+    }
+
+    #[test]
     fn defaults() {
         let a = Args::try_parse_from(["paradedup"]).unwrap();
         assert_eq!((a.unit, a.color), (UnitArg::Auto, ColorWhen::Auto));
         assert_eq!(a.threshold, paradedup::DEFAULT_THRESHOLD);
         assert!(a.files.is_empty());
+        assert!(a.html.is_none() && !a.open);
     }
 }

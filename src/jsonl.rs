@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 use std::sync::Arc;
 
 use crate::boilerplate::{url_host, Rule, State};
-use crate::{Cleaner, PageSite, Stats};
+use crate::{Cleaned, Cleaner, PageSite, Stats};
 
 /// Where the text is in a record, and what to add to it.
 #[derive(Clone, Debug)]
@@ -189,6 +189,18 @@ pub fn clean_record<'a>(
     cleaner: &Cleaner,
     format: &RecordFormat,
 ) -> Result<CleanedRecord<'a>, RecordError> {
+    clean_record_with(line, cleaner, format, &mut |_| {})
+}
+
+/// [`clean_record`], also handing the cleaned text of the field to `inspect` (for reports that
+/// need more than the stats, such as the HTML review page). `inspect` is not called for a
+/// line that is not a record.
+pub fn clean_record_with<'a>(
+    line: &'a [u8],
+    cleaner: &Cleaner,
+    format: &RecordFormat,
+    inspect: &mut dyn FnMut(&Cleaned<'_>),
+) -> Result<CleanedRecord<'a>, RecordError> {
     let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
@@ -200,6 +212,7 @@ pub fn clean_record<'a>(
             .title(format.grouping.title_of(line).as_deref())
     });
     let cleaned = cleaner.clean_page(&text, site.as_ref());
+    inspect(&cleaned);
     let stats = cleaned.stats();
     let mut out = Cow::Borrowed(line);
     if cleaned.is_changed() {
@@ -223,6 +236,19 @@ pub fn clean_record<'a>(
         stats,
         left_as_is: cleaned.left_as_is(),
     })
+}
+
+/// The top-level member `name` of the record `line` as text: a string's value, or the JSON
+/// text of a number or boolean. `None` when the line is not an object, or the member is
+/// missing, null, an array or an object. Used to name records (`id`, `url`) in reports.
+pub fn top_level_text(line: &str, name: &str) -> Option<String> {
+    let map = members(line, "the record").ok()?;
+    let raw = map.get(name)?.get();
+    match raw.as_bytes().first()? {
+        b'"' => serde_json::from_str::<String>(raw).ok(),
+        b'{' | b'[' | b'n' => None,
+        _ => Some(raw.to_owned()),
+    }
 }
 
 fn splice(line: &str, range: Range<usize>, with: &str) -> String {
@@ -366,6 +392,36 @@ mod tests {
             clean_record(b"{\"text\": \"\xff\"}", &Cleaner::new(), &format),
             Err(RecordError::InvalidUtf8 { offset: 10 })
         );
+    }
+
+    #[test]
+    fn inspect_sees_the_cleaned_field() {
+        let line = format!(r#"{{"id": 7, "text": {TEXT}}}"#);
+        let format = RecordFormat::new("text");
+        let mut seen = None;
+        let got = clean_record_with(line.as_bytes(), &Cleaner::new(), &format, &mut |c| {
+            seen = Some((c.original().to_owned(), c.removals().count()));
+        })
+        .unwrap();
+        assert_eq!(got.stats.removed_paragraphs, 1);
+        assert_eq!(
+            seen,
+            Some(("Headline here\n\nBody text.\n\nHeadline here".to_owned(), 1))
+        );
+    }
+
+    #[test]
+    fn top_level_text_names_records() {
+        let line = r#"{"id": 12, "url": "https://a.example/\u00e9?q=<x>", "n": null, "o": {}}"#;
+        assert_eq!(top_level_text(line, "id").as_deref(), Some("12"));
+        assert_eq!(
+            top_level_text(line, "url").as_deref(),
+            Some("https://a.example/\u{e9}?q=<x>")
+        );
+        assert_eq!(top_level_text(line, "n"), None);
+        assert_eq!(top_level_text(line, "o"), None);
+        assert_eq!(top_level_text(line, "missing"), None);
+        assert_eq!(top_level_text("[1]", "id"), None);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod cut;
 pub mod dedup;
 mod error;
 pub mod fingerprint;
+pub mod html;
 pub mod jsonl;
 pub mod normalize;
 pub mod render;

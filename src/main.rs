@@ -3,6 +3,7 @@
 mod cli;
 mod files;
 mod learn;
+mod review;
 mod run;
 
 use std::process::ExitCode;

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paradedup::boilerplate::{Rule, State};
-use paradedup::jsonl::Grouping;
-use paradedup::jsonl::{clean_record, RecordFormat};
+use paradedup::html::{Document, Section};
+use paradedup::jsonl::{clean_record_with, CleanedRecord, Grouping, RecordError, RecordFormat};
 use paradedup::render::{self, Report};
 use paradedup::{decode, Cleaner, PageSite, Stats};
 use rayon::prelude::*;
@@ -23,6 +23,7 @@ use std::sync::Arc;
 use crate::cli::{Args, ColorWhen, OnError};
 use crate::files::{self, Source};
 use crate::learn;
+use crate::review::{self, Review};
 
 /// Text documents cleaned together before their output is written.
 const CHUNK_DOCS: usize = 64;
@@ -63,6 +64,8 @@ struct Ctx {
     /// Site boilerplate counts, with `--boilerplate` or `--across`.
     boilerplate: Option<(Arc<State>, Rule)>,
     grouping: Grouping,
+    /// Render a review page section for each document (`--html`).
+    html: bool,
 }
 
 /// Totals over the run.
@@ -73,6 +76,8 @@ struct Summary {
     stats: Stats,
     records: Records,
     failed: bool,
+    /// The `--html` page, filled as documents are written.
+    review: Option<Review>,
 }
 
 /// JSON Lines record counts.
@@ -94,6 +99,8 @@ struct Outcome {
     failed: bool,
     /// Size of the input.
     bytes: usize,
+    /// The document's part of the `--html` page.
+    section: Option<Section>,
 }
 
 impl Source {
@@ -198,6 +205,9 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     let progress = progress_bar(args.quiet, total);
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut summary = Summary::default();
+    if let Some(path) = &args.html {
+        summary.review = Some(Review::create(path)?);
+    }
     let mut pending: Vec<Source> = Vec::new();
     for source in sources {
         match source {
@@ -223,6 +233,15 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     flush_texts(&ctx, &mut pending, &mut out, &mut summary, &progress)?;
     out.flush().map_err(writing)?;
     progress.finish_and_clear();
+    if let Some(page) = summary.review.take() {
+        let path = page.finish(summary.failed)?;
+        if !args.quiet {
+            eprintln!("paradedup: review page written to {}", path.display());
+        }
+        if args.open {
+            review::open(&path);
+        }
+    }
 
     let batch = summary.documents > 1 || ctx.dest != Dest::Stdout;
     if !args.quiet && (args.verbose || batch) {
@@ -307,6 +326,7 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         pool,
         boilerplate,
         grouping,
+        html: args.html.is_some(),
     }))
 }
 
@@ -321,14 +341,22 @@ fn flush_texts(
     if pending.is_empty() {
         return Ok(());
     }
+    let first = summary
+        .review
+        .as_mut()
+        .map_or(0, |r| r.reserve(pending.len()));
     let outcomes: Vec<Outcome> = ctx.pool.install(|| {
         pending
             .par_iter()
-            .map(|src| text_source(ctx, src))
+            .enumerate()
+            .map(|(i, src)| text_source(ctx, src, first + i))
             .collect()
     });
     for outcome in outcomes {
         out.write_all(&outcome.stdout).map_err(writing)?;
+        if let (Some(review), Some(section)) = (&mut summary.review, outcome.section) {
+            review.add(section)?;
+        }
         if !outcome.stderr.is_empty() {
             progress.suspend(|| eprint!("{}", outcome.stderr));
         }
@@ -343,8 +371,8 @@ fn flush_texts(
     Ok(())
 }
 
-/// Cleans one plain-text document.
-fn text_source(ctx: &Ctx, src: &Source) -> Outcome {
+/// Cleans one plain-text document; `number` names its section of the review page.
+fn text_source(ctx: &Ctx, src: &Source, number: usize) -> Outcome {
     let mut outcome = Outcome::default();
     let label = src.label();
     let fail = |mut o: Outcome, err: &dyn std::fmt::Display| {
@@ -373,6 +401,9 @@ fn text_source(ctx: &Ctx, src: &Source) -> Outcome {
     if cleaned.left_as_is() {
         outcome.stderr =
             format!("paradedup: {label}: nothing but site boilerplate; left as it is\n");
+    }
+    if ctx.html {
+        outcome.section = Some(Section::new(&Document::new(number, &label), &cleaned));
     }
     outcome.stats = cleaned.stats();
     outcome.changed = cleaned.is_changed();
@@ -476,15 +507,21 @@ fn jsonl_source(
         if batch.is_empty() {
             break;
         }
+        let first = summary
+            .review
+            .as_mut()
+            .map_or(0, |r| r.reserve(batch.len()));
         let results: Vec<_> = ctx.pool.install(|| {
             batch
                 .par_iter()
-                .map(|(_, line)| {
+                .enumerate()
+                .map(|(i, (number, line))| {
                     let (body, _) = split_ending(line);
                     if body.iter().all(u8::is_ascii_whitespace) {
                         return Ok(None);
                     }
-                    clean_record(body, &ctx.cleaner, &ctx.format).map(Some)
+                    let name = || format!("{label}:{number}");
+                    clean_record_sectioned(ctx, body, first + i, name).map(Some)
                 })
                 .collect()
         });
@@ -492,7 +529,7 @@ fn jsonl_source(
             let (body, ending) = split_ending(line);
             match result {
                 Ok(None) => target.write_all(line).map_err(writing)?,
-                Ok(Some(record)) => {
+                Ok(Some((record, section))) => {
                     if record.left_as_is {
                         progress.suspend(|| {
                             eprintln!(
@@ -507,6 +544,9 @@ fn jsonl_source(
                     changed |= record.stats.removed_paragraphs > 0;
                     target.write_all(record.line.as_bytes()).map_err(writing)?;
                     target.write_all(ending).map_err(writing)?;
+                    if let (Some(review), Some(section)) = (&mut summary.review, section) {
+                        review.add(section)?;
+                    }
                 }
                 Err(err) => {
                     summary.records.read += 1;
@@ -557,6 +597,23 @@ fn jsonl_source(
         }
     }
     Ok(stopped)
+}
+
+/// Cleans one record and, with `--html`, renders its section of the review page from the
+/// same cleaning.
+fn clean_record_sectioned<'a>(
+    ctx: &Ctx,
+    body: &'a [u8],
+    number: usize,
+    name: impl Fn() -> String,
+) -> Result<(CleanedRecord<'a>, Option<Section>), RecordError> {
+    let mut section = None;
+    let record = clean_record_with(body, &ctx.cleaner, &ctx.format, &mut |cleaned| {
+        if ctx.html {
+            section = Some(review::record_section(number, &name(), body, cleaned));
+        }
+    })?;
+    Ok((record, section))
 }
 
 /// Reads up to a batch of lines (each with its ending) and their 1-based numbers.
