@@ -6,17 +6,37 @@
 //! either the old content or the new one, never a mix; [`write_new`] and [`output_path`] serve
 //! `--output-dir`.
 //!
+//! # Temporary files
+//!
+//! New content is written to `.paradedup-XXXXXX.tmp` next to the file it replaces, then renamed
+//! over it. A process killed before the rename (SIGKILL, power loss) leaves that temporary file
+//! behind, and the original untouched. The next run that writes into the same directory removes
+//! such leftovers: a running paradedup holds an advisory lock on each temporary file from the
+//! moment it exists until it is renamed, so a `.paradedup-*.tmp` file that nobody holds a lock
+//! on, and that is more than a second old, belongs to a process that is gone
+//! ([`remove_stale_temps`]). The names start with a dot, so walks skip them.
+//!
 //! This is the binary's module, not the library's: the library never touches the file system.
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 /// Globs used by `--recursive` when no `--glob` is given: the two formats paradedup reads.
 const DEFAULT_GLOBS: [&str; 2] = ["*.txt", "*.jsonl"];
+
+/// Temporary files are `.paradedup-XXXXXX.tmp`: hidden, and recognizably ours.
+const TEMP_PREFIX: &str = ".paradedup-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// An unlocked temporary file younger than this may belong to a process that has just created
+/// it and is about to lock it; older ones are left over from a killed run.
+const STALE_AFTER: Duration = Duration::from_secs(1);
 
 /// One input to clean.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,6 +213,13 @@ pub fn output_path(source_path: &Path, root: Option<&Path>, output_dir: &Path) -
 /// and the link kept, as an editor would. A hard link to `path` elsewhere keeps the old
 /// content: rename makes a new file.
 ///
+/// Only a regular file (or a link to one) is replaced: a FIFO, a device or a socket at `path`
+/// is an `InvalidInput` error, since renaming over it would swap the special file for a
+/// regular one.
+///
+/// The first write into a directory also removes temporary files left there by killed runs
+/// (see the [module docs](self)).
+///
 /// On error the temporary file is removed and `path` is untouched. Errors keep the kind of
 /// the underlying error and say what failed and where, e.g. `cannot create a temporary file
 /// in /dir: Permission denied (os error 13)`.
@@ -204,6 +231,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         _ => Path::new("."),
     };
     let original = match fs::metadata(&target) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "cannot replace {}: not a regular file (a FIFO, device or socket \
+                     cannot be rewritten in place)",
+                    target.display()
+                ),
+            ))
+        }
         Ok(meta) => Some(meta),
         Err(err) if err.kind() == io::ErrorKind::NotFound => None,
         Err(err) => {
@@ -213,9 +250,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             ))
         }
     };
+    remove_stale_temps_once(dir);
 
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".paradedup-").suffix(".tmp");
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     if original.is_none() {
         // tempfile's default 0o600 suits secrets, not cleaned articles: a new file gets the
@@ -230,7 +268,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             format_args!("cannot create a temporary file in {}", dir.display()),
         )
     })?;
-    tmp.write_all(bytes).map_err(|err| {
+    // Held until the file is renamed or deleted: it tells a concurrent run's
+    // `remove_stale_temps` that this file is alive. Where locks are unsupported, the sweep
+    // cannot take one either and so leaves every temporary file alone.
+    let _ = tmp.as_file().try_lock();
+    // Through the bare file: NamedTempFile's own writes add "at path …" naming a file that
+    // is deleted on the way out, which would only confuse the message.
+    tmp.as_file_mut().write_all(bytes).map_err(|err| {
         context(
             err,
             format_args!("cannot write a temporary file in {}", dir.display()),
@@ -268,6 +312,63 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     })?;
     sync_dir(dir);
     Ok(())
+}
+
+/// Removes the temporary files that runs killed before their rename left in `dir`, and says
+/// how many it removed.
+///
+/// A file is removed only when its name is `.paradedup-*.tmp`, it is a regular file, nobody
+/// holds a lock on it (every running paradedup locks its temporary files, and the kernel
+/// drops the lock of a killed process), and it was last written more than a second ago (a
+/// file just created may not be locked yet). Files that cannot be opened or locked are left
+/// alone: when in doubt, keep.
+pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in fs::read_dir(dir)? {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        // `file_type` does not follow links: a link with such a name is not ours.
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        // Opened for writing: some file systems (NFS) lock only files open for writing.
+        let Ok(file) = fs::OpenOptions::new().read(true).write(true).open(&path) else {
+            continue;
+        };
+        if file.try_lock().is_err() {
+            continue;
+        }
+        let old = file
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok())
+            .is_some_and(|age| age >= STALE_AFTER);
+        if old && fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// [`remove_stale_temps`] once per directory per process, best effort: a batch writing many
+/// files into one directory reads it once, and a sweep that fails never stops a write.
+fn remove_stale_temps_once(dir: &Path) {
+    static SWEPT: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    let first = SWEPT
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(dir.to_path_buf());
+    if first {
+        let _ = remove_stale_temps(dir);
+    }
 }
 
 /// Writes `bytes` to `path` for `--output-dir`, creating missing parent directories first.
@@ -688,6 +789,100 @@ mod tests {
             )),
             "{err}"
         );
+    }
+
+    /// A temporary file as a killed run leaves it, last written `age` ago.
+    fn leftover(dir: &Path, name: &str, age: Duration) -> PathBuf {
+        let path = touch(dir, name, "partial");
+        let file = File::options().write(true).open(&path).unwrap();
+        file.set_modified(SystemTime::now() - age).unwrap();
+        path
+    }
+
+    #[test]
+    fn remove_stale_temps_takes_only_unlocked_old_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let hour = Duration::from_secs(3600);
+        let stale = leftover(dir.path(), ".paradedup-stale1.tmp", hour);
+        let young = leftover(dir.path(), ".paradedup-young1.tmp", Duration::ZERO);
+        let live = leftover(dir.path(), ".paradedup-live01.tmp", hour);
+        let other = leftover(dir.path(), ".paradedup-notes.txt", hour);
+        let article = leftover(dir.path(), "paradedup-a.tmp", hour);
+        // A live run holds a lock on its temporary file.
+        let holder = File::options().write(true).open(&live).unwrap();
+        holder.try_lock().unwrap();
+        assert_eq!(remove_stale_temps(dir.path()).unwrap(), 1);
+        assert!(!stale.exists());
+        for kept in [&young, &live, &other, &article] {
+            assert!(kept.exists(), "{} was removed", kept.display());
+        }
+        // Once its owner is gone (a killed process's locks go with it), it is stale.
+        drop(holder);
+        assert_eq!(remove_stale_temps(dir.path()).unwrap(), 1);
+        assert!(!live.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn remove_stale_temps_does_not_follow_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = leftover(dir.path(), "article.txt", Duration::from_secs(3600));
+        let link = dir.path().join(".paradedup-link01.tmp");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert_eq!(remove_stale_temps(dir.path()).unwrap(), 0);
+        assert!(target.exists() && fs::symlink_metadata(&link).is_ok());
+    }
+
+    #[test]
+    fn write_atomic_removes_leftovers_of_killed_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = leftover(dir.path(), ".paradedup-killed.tmp", Duration::from_secs(60));
+        let path = touch(dir.path(), "a.txt", "old");
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert!(!stale.exists());
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn write_atomic_locks_its_temporary_file() {
+        // The sweep of a concurrent run must see the temporary file as alive, whatever its
+        // age: hold one open the way write_atomic does and check the sweep keeps it.
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir.path())
+            .unwrap();
+        tmp.as_file().try_lock().unwrap();
+        tmp.as_file()
+            .set_modified(SystemTime::now() - Duration::from_secs(60))
+            .unwrap();
+        assert_eq!(remove_stale_temps(dir.path()).unwrap(), 0);
+        assert!(tmp.path().exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_refuses_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.txt");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("skipped: no mkfifo");
+            return;
+        }
+        let err = write_atomic(&fifo, b"new").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        let err = write_atomic(Path::new("/dev/null"), b"new").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
     }
 
     #[test]
