@@ -106,7 +106,9 @@ pub fn decide(
     whole_blocks: bool,
     boilerplate: Option<BoilerplateCheck<'_>>,
 ) -> Vec<Decision> {
-    let mut index = Index::default();
+    // The tables of the previous text on this thread, emptied: their memory is reused.
+    let mut index = INDEX.with_borrow_mut(std::mem::take);
+    index.clear();
     let mut normalized = Normalized::default();
     // Whether the text has a line too long for hard-wrapped prose (then `segment` made every
     // line a unit, and wrapped paragraphs are single units otherwise).
@@ -216,6 +218,7 @@ pub fn decide(
         }
         i += run;
     }
+    INDEX.with_borrow_mut(|slot| *slot = index);
     decisions
 }
 
@@ -234,19 +237,37 @@ struct Entry {
     alive: bool,
 }
 
+thread_local! {
+    static INDEX: std::cell::RefCell<Index> = std::cell::RefCell::new(Index::default());
+}
+
 /// Hash tables over the kept units.
 #[derive(Default)]
 struct Index {
     entries: Vec<Entry>,
     raw: FxHashMap<u64, usize>,
     normalized: FxHashMap<u64, usize>,
-    buckets: FxHashMap<u64, Vec<u32>>,
+    /// Band key -> (first link, members): each bucket is a chain in `links`, so a bucket
+    /// costs no allocation of its own.
+    buckets: FxHashMap<u64, (u32, u32)>,
+    /// (entry, next link) pairs; `u32::MAX` ends a chain.
+    links: Vec<(u32, u32)>,
     /// Normalized text of entries for which it is not the normalized text of their range (the
     /// kept lines of a block whose other lines were removed).
     rests: FxHashMap<usize, Normalized>,
 }
 
 impl Index {
+    /// Forgets every entry, keeping the memory.
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.raw.clear();
+        self.normalized.clear();
+        self.buckets.clear();
+        self.links.clear();
+        self.rests.clear();
+    }
+
     /// An exact or normalized match for the text at `range`.
     fn find_same(
         &self,
@@ -308,12 +329,16 @@ impl Index {
         words: &Words,
         threshold: f64,
     ) -> Option<Decision> {
-        let mut members: Vec<u32> = keys
-            .iter()
-            .filter_map(|key| self.buckets.get(key))
-            .flatten()
-            .copied()
-            .collect();
+        let mut members: Vec<u32> = Vec::new();
+        for &(mut link, _) in keys.iter().filter_map(|key| self.buckets.get(key)) {
+            while let Some(&(entry, next)) = self.links.get(link as usize) {
+                members.push(entry);
+                link = next;
+            }
+        }
+        if members.is_empty() {
+            return None;
+        }
         members.sort_unstable();
         let mut candidates: Vec<(usize, u32)> = members
             .chunk_by(|a, b| a == b)
@@ -351,9 +376,12 @@ impl Index {
     /// Adds entry `id` to the buckets of its band keys.
     fn add_to_buckets(&mut self, id: usize, keys: Option<BandKeys>) {
         for key in keys.into_iter().flatten() {
-            let bucket = self.buckets.entry(key).or_default();
-            if bucket.len() < BUCKET_CAP {
-                bucket.push(id as u32);
+            let link = self.links.len() as u32;
+            let (head, members) = self.buckets.entry(key).or_insert((u32::MAX, 0));
+            if (*members as usize) < BUCKET_CAP {
+                self.links.push((id as u32, *head));
+                *head = link;
+                *members += 1;
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Fingerprints: xxh3 of raw and normalized text, and MinHash signatures of word sets for
 //! finding near-duplicate candidates. No I/O, no state.
 
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::normalize::Normalized;
 
@@ -71,8 +71,8 @@ pub type BandKeys = [u64; BANDS];
 /// and the bin keeps the least high half seen, so a word costs one multiply instead of 48. A
 /// bin no word fell into borrows the value of the next filled bin to its right, offset by the
 /// distance (rotation densification), which keeps the chance that two sets agree on a bin
-/// equal to their Jaccard similarity. A band key is the xxh3 of the band's three values, seeded
-/// with the band index so equal values in different bands do not collide.
+/// equal to their Jaccard similarity. A band key mixes the band's three values and its index,
+/// so equal values in different bands do not collide.
 pub fn band_keys(words: &[u64]) -> BandKeys {
     let mut mins = [u32::MAX; PERMUTATIONS];
     let mut filled = 0u64;
@@ -82,11 +82,12 @@ pub fn band_keys(words: &[u64]) -> BandKeys {
         filled |= 1 << bin;
     }
     if filled != 0 {
+        // The filled bins twice over, so the next filled bin to the right of any bin, going
+        // round, is the lowest set bit above it.
+        let ring = u128::from(filled) | (u128::from(filled) << PERMUTATIONS);
         for bin in 0..PERMUTATIONS {
             if filled & (1 << bin) == 0 {
-                let distance = (1..PERMUTATIONS)
-                    .find(|d| filled & (1 << ((bin + d) % PERMUTATIONS)) != 0)
-                    .expect("some bin is filled");
+                let distance = (ring >> (bin + 1)).trailing_zeros() as usize + 1;
                 let source = mins[(bin + distance) % PERMUTATIONS];
                 mins[bin] = source.wrapping_add(DENSIFY_STEP.wrapping_mul(distance as u32));
             }
@@ -94,13 +95,17 @@ pub fn band_keys(words: &[u64]) -> BandKeys {
     }
     let mut keys = [0u64; BANDS];
     for (band, key) in keys.iter_mut().enumerate() {
-        let mut bytes = [0u8; ROWS * 4];
-        for (row, chunk) in bytes.chunks_exact_mut(4).enumerate() {
-            chunk.copy_from_slice(&mins[band * ROWS + row].to_le_bytes());
-        }
-        *key = xxh3_64_with_seed(&bytes, band as u64);
+        let [a, b, c] = [0, 1, 2].map(|row| u64::from(mins[band * ROWS + row]));
+        *key = mix((a | (b << 32)) ^ c.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (band as u64) << 58);
     }
     keys
+}
+
+/// The splitmix64 finalizer: a fast bijective mix of 64 bits.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Offset per bin of distance for densified bins (an odd constant, the golden ratio).
