@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: paradedup's modes against the floor (cat, wc -l), the classic exact
+# line dedup (awk '!seen[$0]++') and, with --peers, trafilatura's and dolma's paragraph dedup,
+# all on the same bytes in the same run. Prints one Markdown table.
+#
+#   benches/compare.sh [--mb 200] [--runs 3] [--peers [--peer-mb 20]]
+#
+# The corpus is ../shared/corpus/pages.jsonl replicated to --mb megabytes by
+# benches/make_corpus.py (JSON Lines, one text file per page, and all pages in one text file).
+# Times are the median of --runs runs; peak RSS is the largest of them (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mb=200 runs=3 peers=0 peer_mb=20
+while [ $# -gt 0 ]; do
+    case $1 in
+        --mb) mb=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        --peers) peers=1; shift ;;
+        --peer-mb) peer_mb=$2; shift 2 ;;
+        *) echo "usage: $0 [--mb N] [--runs N] [--peers]" >&2; exit 2 ;;
+    esac
+done
+
+cargo build --release --quiet
+bin=$PWD/target/release/paradedup
+dir=target/bench
+if [ ! -f "$dir/pages.jsonl" ] || [ "$(cat "$dir/.mb" 2>/dev/null)" != "$mb" ]; then
+    rm -rf "$dir"
+    python3 benches/make_corpus.py --mb "$mb" --out "$dir" >&2
+    echo "$mb" > "$dir/.mb"
+fi
+jsonl_mb=$(awk "BEGIN{print $(stat -c %s "$dir/pages.jsonl")/1e6}")
+text_mb=$(awk "BEGIN{print $(stat -c %s "$dir/pages.txt")/1e6}")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# measure NAME MB REMOVED-COMMAND -- COMMAND...: median seconds, peak RSS; REMOVED-COMMAND is
+# evaluated once on the captured stdout/stderr of the last run ($tmp/out, $tmp/err).
+rows=()
+measure() {
+    local name=$1 size=$2 removed_cmd=$3
+    shift 4
+    local times=() rss=0
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > "$tmp/out" 2> "$tmp/err" || {
+            echo "$name failed:" >&2; tail -5 "$tmp/err" >&2; return 1; }
+        read -r t m < "$tmp/time"
+        times+=("$t")
+        [ "$m" -gt "$rss" ] && rss=$m
+    done
+    local median
+    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+    local removed
+    removed=$(eval "$removed_cmd" 2>/dev/null || echo "")
+    rows+=("$name|$size|$median|$rss|$removed")
+    echo "  $name: ${median}s" >&2
+}
+
+summary_removed='grep -o "[0-9]* paragraphs\? removed" $tmp/err | tail -1 | cut -d" " -f1'
+echo "measuring on $jsonl_mb MB of JSON Lines, $text_mb MB of text, $runs runs each" >&2
+measure "cat > /dev/null" "$text_mb" 'echo -' -- cat "$dir/pages.txt"
+measure "wc -l" "$text_mb" 'echo -' -- wc -l "$dir/pages.txt"
+measure "awk '!seen[\$0]++' (exact lines)" "$text_mb" \
+    'echo $(( $(wc -l < '"$dir"'/pages.txt) - $(wc -l < $tmp/out) ))' -- awk '!seen[$0]++' "$dir/pages.txt"
+measure "paradedup, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j1 "$dir/pages"
+measure "paradedup, text files, -j2" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j2 "$dir/pages"
+measure "paradedup, one text file" "$text_mb" 'echo -' -- "$bin" "$dir/pages.txt"
+measure "paradedup --jsonl -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl -j1 --verbose "$dir/pages.jsonl"
+measure "paradedup --jsonl -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl -j2 --verbose "$dir/pages.jsonl"
+measure "paradedup --diff, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --diff --color never -r -j1 "$dir/pages"
+measure "paradedup --json, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --json -r -j1 "$dir/pages"
+measure "paradedup --jsonl --across -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j1 --verbose "$dir/pages.jsonl"
+
+if [ "$peers" = 1 ]; then
+    # The peers are slow: they and paradedup run on the first $peer_mb MB of the same records.
+    head -c "$((peer_mb * 1000000))" "$dir/pages.jsonl" | sed '$d' > "$dir/peers.jsonl"
+    peers_mb=$(awk "BEGIN{print $(stat -c %s "$dir/peers.jsonl")/1e6}")
+    measure "paradedup --jsonl -j1 (peer subset)" "$peers_mb" "$summary_removed" -- \
+        "$bin" --jsonl -j1 --verbose "$dir/peers.jsonl"
+    if ! target/venv-trafilatura/bin/python -c "import trafilatura" 2>/dev/null; then
+        python3 -m venv target/venv-trafilatura
+        target/venv-trafilatura/bin/pip install --quiet trafilatura lxml_html_clean
+    fi
+    measure "trafilatura duplicate_test + Simhash (peer subset)" "$peers_mb" 'tail -1 $tmp/out' -- \
+        target/venv-trafilatura/bin/python benches/peers/trafilatura_dedup.py "$dir/peers.jsonl"
+    if [ ! -x target/venv-dolma/bin/dolma ]; then
+        python3 -m venv target/venv-dolma
+        target/venv-dolma/bin/pip install --quiet "numpy<2" dolma
+    fi
+    rm -rf "$dir/dolma" && mkdir -p "$dir/dolma/documents"
+    gzip -1 -c "$dir/peers.jsonl" > "$dir/dolma/documents/pages.jsonl.gz"
+    measure "dolma dedupe, paragraphs (peer subset)" "$peers_mb" 'tail -1 $tmp/out' -- \
+        bash benches/peers/dolma_dedup.sh target/venv-dolma "$dir/dolma"
+fi
+
+ours=$(printf '%s\n' "${rows[@]}" | awk -F'|' '$1=="paradedup --jsonl -j1" {print $2/$3}')
+ours_peers=$(printf '%s\n' "${rows[@]}" | awk -F'|' '$1 ~ /^paradedup --jsonl -j1 \(peer/ {print $2/$3}')
+echo
+echo "| command | MB/s | vs paradedup --jsonl -j1 (same bytes) | peak RSS | paragraphs removed |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+for row in "${rows[@]}"; do
+    IFS='|' read -r name size secs rss removed <<< "$row"
+    base=$ours
+    case $name in *"peer subset"*) base=$ours_peers ;; esac
+    awk -v n="$name" -v s="$size" -v t="$secs" -v r="$rss" -v x="$removed" -v o="$base" 'BEGIN{
+        if (t > 0) printf "| %s | %.1f | %.2f× | %.0f MB | %s |\n", n, s / t, (o > 0 ? s / t / o : 0), r / 1024, x
+        else printf "| %s | > %.0f | > %.0f× | %.0f MB | %s |\n", n, s / 0.01, (o > 0 ? s / 0.01 / o : 0), r / 1024, x }'
+done
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
