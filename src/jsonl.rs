@@ -94,8 +94,7 @@ pub fn record_page(line: &[u8], format: &RecordFormat) -> Result<(String, String
         offset: e.valid_up_to(),
     })?;
     let range = find_field(line, &format.field)?;
-    let text: String =
-        serde_json::from_str(&line[range]).map_err(|_| RecordError::NotString(format.field()))?;
+    let text: String = field_string(line, range, format)?;
     Ok((format.grouping.site_of(line), text))
 }
 
@@ -205,8 +204,7 @@ pub fn clean_record_with<'a>(
         offset: e.valid_up_to(),
     })?;
     let range = find_field(line, &format.field)?;
-    let text: Cow<'_, str> = serde_json::from_str(&line[range.clone()])
-        .map_err(|_| RecordError::NotString(format.field()))?;
+    let text: Cow<'_, str> = field_string(line, range.clone(), format)?;
     let site = format.boilerplate.as_ref().map(|(state, rule)| {
         PageSite::new(state, &format.grouping.site_of(line), *rule)
             .title(format.grouping.title_of(line).as_deref())
@@ -264,12 +262,37 @@ fn members<'a>(
     text: &'a str,
     what: &str,
 ) -> Result<HashMap<Cow<'a, str>, &'a RawValue>, RecordError> {
-    serde_json::from_str(text).map_err(|e| {
-        if serde_json::from_str::<IgnoredAny>(text).is_ok() {
-            RecordError::NotObject(what.to_owned())
-        } else {
-            RecordError::NotJson(e.to_string())
+    serde_json::from_str(text).map_err(|_| match serde_json::from_str::<IgnoredAny>(text) {
+        Ok(_) => RecordError::NotObject(what.to_owned()),
+        // The syntax error ("EOF while parsing a list"), not the map's complaint about the
+        // first token ("invalid type: sequence, expected a map at line 1 column 0").
+        Err(syntax) => RecordError::NotJson(syntax.to_string()),
+    })
+}
+
+/// The field's value (at `range` in `line`) decoded as a string, or why not: another type of
+/// value, or a string JSON cannot decode to text (a lone UTF-16 surrogate escape such as
+/// `\ud800`).
+fn field_string<'a, T: serde::Deserialize<'a>>(
+    line: &'a str,
+    range: Range<usize>,
+    format: &RecordFormat,
+) -> Result<T, RecordError> {
+    let raw = &line[range.clone()];
+    serde_json::from_str(raw).map_err(|e| {
+        if !raw.starts_with('"') {
+            return RecordError::NotString(format.field());
         }
+        // serde_json counts from the start of the value; say where it is in the line.
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m);
+        RecordError::NotJson(format!(
+            "{message} in field '{}' at line 1 column {}",
+            format.field(),
+            range.start + e.column()
+        ))
     })
 }
 
@@ -422,6 +445,25 @@ mod tests {
         assert_eq!(top_level_text(line, "o"), None);
         assert_eq!(top_level_text(line, "missing"), None);
         assert_eq!(top_level_text("[1]", "id"), None);
+    }
+
+    /// `[1, 2` used to be reported as "invalid type: sequence, expected a map", and a string
+    /// with a lone surrogate escape as "not a string".
+    #[test]
+    fn bad_json_names_the_syntax_error() {
+        let Err(RecordError::NotJson(why)) = clean("[1, 2", "text") else {
+            panic!("not a syntax error");
+        };
+        assert!(why.starts_with("EOF while parsing a list"), "{why}");
+        let Err(RecordError::NotJson(why)) = clean(r#"{"text": "\ud800 x"}"#, "text") else {
+            panic!("not a syntax error");
+        };
+        assert_eq!(
+            why,
+            "unexpected end of hex escape in field 'text' at line 1 column 17"
+        );
+        // A pair of surrogates is one character.
+        assert!(clean(r#"{"text": "\ud83d\ude00"}"#, "text").is_ok());
     }
 
     #[test]
