@@ -61,7 +61,7 @@ summary_removed='grep -o "[0-9]* paragraphs\? removed" $tmp/err | tail -1 | cut 
 echo "measuring on $jsonl_mb MB of JSON Lines, $text_mb MB of text, $runs runs each" >&2
 measure "cat > /dev/null" "$text_mb" 'echo -' -- cat "$dir/pages.txt"
 measure "wc -l" "$text_mb" 'echo -' -- wc -l "$dir/pages.txt"
-measure "awk '!seen[\$0]++' (exact lines)" "$text_mb" \
+measure "awk '!seen[\$0]++' (exact lines, incl. blank ones)" "$text_mb" \
     'echo $(( $(wc -l < '"$dir"'/pages.txt) - $(wc -l < $tmp/out) ))' -- awk '!seen[$0]++' "$dir/pages.txt"
 measure "paradedup, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j1 "$dir/pages"
 measure "paradedup, text files, -j2" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j2 "$dir/pages"
