@@ -86,7 +86,8 @@ if [ "$peers" = 1 ]; then
         target/venv-trafilatura/bin/python benches/peers/trafilatura_dedup.py "$dir/peers.jsonl"
     if [ ! -x target/venv-dolma/bin/dolma ]; then
         python3 -m venv target/venv-dolma
-        target/venv-dolma/bin/pip install --quiet "numpy<2" dolma
+        # pip's resolver backtracks through every boto3 release here; the legacy one does not.
+        target/venv-dolma/bin/pip install --quiet --use-deprecated=legacy-resolver "numpy<2" "dolma==1.2.1"
     fi
     rm -rf "$dir/dolma" && mkdir -p "$dir/dolma/documents"
     gzip -1 -c "$dir/peers.jsonl" > "$dir/dolma/documents/pages.jsonl.gz"

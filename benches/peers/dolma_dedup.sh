@@ -5,14 +5,24 @@
 set -euo pipefail
 venv=$1 work=$2
 rm -rf "$work/attributes" "$work/bloom.bin"
-"$venv/bin/dolma" dedupe \
-    --documents "$work/documents/*.jsonl.gz" \
-    --dedupe.paragraphs.attribute_name bff_duplicate_paragraph_spans \
-    --dedupe.skip_empty \
-    --bloom_filter.file "$work/bloom.bin" \
-    --bloom_filter.estimated_doc_count 10000000 \
-    --bloom_filter.desired_false_positive_rate 0.0001 \
-    --processes 1 >&2
+cat > "$work/config.json" <<JSON
+{
+  "documents": ["$work/documents/*.jsonl.gz"],
+  "dedupe": {
+    "name": "paragraphs",
+    "paragraphs": {"attribute_name": "bff_duplicate_paragraph_spans"},
+    "skip_empty": true
+  },
+  "bloom_filter": {
+    "file": "$work/bloom.bin",
+    "read_only": false,
+    "estimated_doc_count": 10000000,
+    "desired_false_positive_rate": 0.0001
+  },
+  "processes": 1
+}
+JSON
+"$venv/bin/dolma" -c "$work/config.json" dedupe >&2
 zcat "$work"/attributes/*/*.gz | "$venv/bin/python" -c '
 import json, sys
 print(sum(len(json.loads(l)["attributes"].get("bff_duplicate_paragraph_spans", [])) for l in sys.stdin))'
