@@ -361,8 +361,11 @@ fn flush_texts(
             progress.suspend(|| eprint!("{}", outcome.stderr));
         }
         summary.documents += 1;
-        summary.changed += usize::from(outcome.changed);
-        summary.stats += outcome.stats;
+        // A document that could not be read or written saved nothing.
+        if !outcome.failed {
+            summary.changed += usize::from(outcome.changed);
+            summary.stats += outcome.stats;
+        }
         summary.failed |= outcome.failed;
         progress.inc(outcome.bytes as u64);
         progress.set_message(format!("{} documents", summary.documents));

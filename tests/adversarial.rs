@@ -584,7 +584,6 @@ fn in_place_write_failing_half_way_leaves_the_original() {
 /// The summary after a failed in-place write must not count what was not written.
 #[cfg(unix)]
 #[test]
-#[ignore = "bug in run.rs: the summary adds the stats of documents whose write failed"]
 fn summary_does_not_count_a_failed_write() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("big.txt");
