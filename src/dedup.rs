@@ -183,13 +183,9 @@ pub fn decide(
                 // them as one unit and may find it a near-duplicate too.
                 let one_unit = !long_lines && rest.len() > 1 && lines_look_wrapped(&rest);
                 let found = if one_unit {
-                    match index.find_rest(text, &normalized, threshold) {
-                        (Some(d), _) => Some(d),
-                        (None, keys) => {
-                            rest_keys = keys;
-                            None
-                        }
-                    }
+                    let (found, keys) = index.find_rest(text, &normalized, threshold, &lines);
+                    rest_keys = keys;
+                    found
                 } else {
                     index.find_normalized(text, &normalized)
                 };
@@ -308,8 +304,10 @@ impl Index {
         text: &str,
         normalized: &Normalized,
         threshold: f64,
+        own: &Range<usize>,
     ) -> (Option<Decision>, Option<BandKeys>) {
-        if let Some(d) = self.find_normalized(text, normalized) {
+        let outside = |d: &Decision| matches!(d, Decision::Remove { of, .. } if !own.contains(of));
+        if let Some(d) = self.find_normalized(text, normalized).filter(outside) {
             return (Some(d), None);
         }
         if normalized.len() < MIN_NEAR_WORDS {
@@ -317,7 +315,7 @@ impl Index {
         }
         let words = Words::new(normalized);
         let keys = band_keys(&words.hashes);
-        let found = self.best_near(text, &keys, &words, threshold);
+        let found = self.best_near(text, &keys, &words, threshold, own);
         (found, Some(keys))
     }
 
@@ -328,6 +326,7 @@ impl Index {
         keys: &BandKeys,
         words: &Words,
         threshold: f64,
+        own: &Range<usize>,
     ) -> Option<Decision> {
         let mut members: Vec<u32> = Vec::new();
         for &(mut link, _) in keys.iter().filter_map(|key| self.buckets.get(key)) {
@@ -354,7 +353,11 @@ impl Index {
             .take(MAX_CANDIDATES)
         {
             let entry = &self.entries[e];
-            if !entry.alive || dice_bound(words.len(), entry.words as usize) < threshold {
+            // A block's rest never repeats one of its own lines.
+            if !entry.alive
+                || own.contains(&entry.unit)
+                || dice_bound(words.len(), entry.words as usize) < threshold
+            {
                 continue;
             }
             let kept = match self.rests.get(&e) {
@@ -430,7 +433,7 @@ impl Index {
         let words = Words::new(normalized);
         let keys = band_keys(&words.hashes);
         let decision = self
-            .best_near(text, &keys, &words, threshold)
+            .best_near(text, &keys, &words, threshold, &(0..0))
             .unwrap_or(Decision::Keep);
         (decision, Some(keys))
     }

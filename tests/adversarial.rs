@@ -863,7 +863,6 @@ increase in the library fund.
 /// (one unit) stays. Pass 2: what stayed of block 2 is one unit (lines 4-5), and the block at
 /// line 7 is removed as its near-duplicate (0.6 >= 0.38).
 #[test]
-#[ignore = "library bug (dedup.rs): auto mode still finds some near-duplicates of what stays of a block only on a second pass"]
 fn fuzz_clean_minimized_auto_near_duplicate_after_line_removal() {
     let minimized = "so\nhe nex.\n\nBSC in the ct liants at thend of the year\nnd re some of it \
                      to the ibry  cc liro\nhe nex.\n\nBl\0\0\0\u{b}bject liE in the se end of he \
@@ -877,7 +876,6 @@ fn fuzz_clean_minimized_auto_near_duplicate_after_line_removal() {
 /// lines 3-4 are one unit, and the Russian sentence is removed as its near-duplicate (0.67 at
 /// threshold 0.5).
 #[test]
-#[ignore = "library bug (dedup.rs): auto mode still finds some near-duplicates of what stays of a block only on a second pass"]
 fn hostile_document_auto_near_duplicate_after_line_removal() {
     let text = "\u{feff}\n\nПравительство объявило о новых мерах поддержки малого бизнеса. | Site \
                 News\nStorm Hits Coast, Thousands Without Power\r\nStorm Hits Coast, Thousands \
