@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 done
 
 cargo build --release --quiet
-bin=$PWD/target/release/paradedup
+bin=${PARADEDUP_BIN:-$PWD/target/release/paradedup}
 dir=target/bench
 if [ ! -f "$dir/pages.jsonl" ] || [ "$(cat "$dir/.mb" 2>/dev/null)" != "$mb" ]; then
     rm -rf "$dir"
