@@ -883,3 +883,21 @@ fn hostile_document_auto_near_duplicate_after_line_removal() {
                 бизнеса.\nCafe\u{301} de\u{301}cor in\r\nZu\u{308}rich draws crowds\r\n* * *";
     assert_idempotent(text, Unit::Auto, 0.5);
 }
+
+/// Found by `hostile_documents_keep_every_invariant` (10,000 cases, after dc76dfb; shrunk by
+/// dropping lines). Pass 1: line 6 is longer than 100 characters, so `--unit auto` makes every
+/// line a unit, and line 6 goes as a near-duplicate of line 4 (0.65 >= 0.5). Pass 2: no line is
+/// longer than 100 characters any more, so the two hard-wrapped blocks are units, and the
+/// second is a near-duplicate of the first (0.875). The switch between lines and paragraphs
+/// depends on a line that the first pass removes.
+#[test]
+#[ignore = "library bug (segment.rs/dedup.rs): removing the only long line switches auto mode from lines to paragraphs"]
+fn auto_removing_the_only_long_line_changes_the_units() {
+    let text = "Inspectors found the cracks during a routine exa mination on Saturday night,\n\
+                and the oper\u{1}ator closed the bridge to all trains until further notice.\n \n\
+                Inspectors found the cracks during a routine examination on Saturday night,\n\
+                and the operator closed the bridge to all trains until further notice.\n\
+                Inspectors found the cracks during a routine examination on Saturd\u{feff}ay \
+                night, and the operator closed the bridge to all trains until further notice.\n";
+    assert_idempotent(text, Unit::Auto, 0.5);
+}

@@ -881,8 +881,8 @@ proptest! {
 
     /// Every property on documents roughened the way scraped text is (BOM, control characters,
     /// mixed LF and CRLF, trailing whitespace); the BOM of a document that has one stays first.
-    /// Idempotence with `Unit::Auto` still fails on rare inputs (once in about 3000 cases here
-    /// before eca65b6; see `hostile_document_auto_near_duplicate_after_line_removal` in
+    /// Idempotence with `Unit::Auto` still fails on rare inputs (once in 10,000 cases after
+    /// dc76dfb; see `auto_removing_the_only_long_line_changes_the_units` in
     /// tests/adversarial.rs), so it is checked for lines and paragraphs only.
     #[test]
     fn hostile_documents_keep_every_invariant(text in hostile_document(), t in threshold()) {
