@@ -112,10 +112,13 @@ pub fn decide(
     let mut normalized = Normalized::default();
     // Whether the text has a line too long for hard-wrapped prose (then `segment` made every
     // line a unit, and wrapped paragraphs are single units otherwise).
-    let long_lines = segments.iter().any(|s| {
+    let is_long = |s: &Segment| {
         let t = &text[s.start..s.end];
         t.len() > MAX_WRAP_WIDTH && !t.contains('\n') && width(t) > MAX_WRAP_WIDTH
-    });
+    };
+    let long_lines = whole_blocks && segments.iter().any(is_long);
+    let is_long = |s: &Segment| long_lines && is_long(s);
+    let mut kept_long = false;
     let mut decisions = Vec::with_capacity(segments.len());
     let mut i = 0;
     while i < segments.len() {
@@ -133,7 +136,9 @@ pub fn decide(
             let range = segments[i].start..segments[i + run - 1].end;
             normalize_into(&text[range.clone()], &mut normalized);
             if !normalized.is_empty() {
-                let found = index.find_same(text, range.clone(), &normalized);
+                let found = index
+                    .find_same(text, range.clone(), &normalized)
+                    .filter(|_| kept_long || !segments[i..i + run].iter().any(is_long));
                 if let Some(decision) = found {
                     decisions.extend(std::iter::repeat_n(decision, run));
                     i += run;
@@ -143,6 +148,7 @@ pub fn decide(
             }
         }
         let first_entry = index.entries.len();
+        let kept_long_before = kept_long;
         for (j, seg) in segments.iter().enumerate().skip(i).take(run) {
             let range = seg.start..seg.end;
             normalize_into(&text[range.clone()], &mut normalized);
@@ -155,8 +161,15 @@ pub fn decide(
                 decisions.push(Decision::Boilerplate { pages });
                 continue;
             }
-            let (decision, keys) = index.find(text, range.clone(), &normalized, threshold);
+            let (mut decision, keys) = index.find(text, range.clone(), &normalized, threshold);
+            if is_long(seg) && !kept_long {
+                // The first long line stays: without one, a second run would read the text
+                // as hard-wrapped and cut it into other units (and cleaning twice could remove
+                // more than cleaning once).
+                decision = Decision::Keep;
+            }
             if decision == Decision::Keep {
+                kept_long |= is_long(seg);
                 index.insert(text, j, range, &normalized, keys);
             }
             decisions.push(decision);
@@ -192,7 +205,8 @@ pub fn decide(
                 // A match with one of the block's own lines is no repeat (one line is left, or
                 // one line and punctuation).
                 let found = found
-                    .filter(|d| matches!(d, Decision::Remove { of, .. } if !lines.contains(of)));
+                    .filter(|d| matches!(d, Decision::Remove { of, .. } if !lines.contains(of)))
+                    .filter(|_| kept_long_before || !kept.iter().any(|&j| is_long(&segments[j])));
                 if normalized.is_empty() {
                     // Only punctuation is left: nothing a later unit could repeat.
                 } else if let Some(decision) = found {

@@ -891,7 +891,6 @@ fn hostile_document_auto_near_duplicate_after_line_removal() {
 /// second is a near-duplicate of the first (0.875). The switch between lines and paragraphs
 /// depends on a line that the first pass removes.
 #[test]
-#[ignore = "library bug (segment.rs/dedup.rs): removing the only long line switches auto mode from lines to paragraphs"]
 fn auto_removing_the_only_long_line_changes_the_units() {
     let text = "Inspectors found the cracks during a routine exa mination on Saturday night,\n\
                 and the oper\u{1}ator closed the bridge to all trains until further notice.\n \n\

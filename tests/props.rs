@@ -808,9 +808,7 @@ proptest! {
         }
     }
 
-    /// Property 3 with the unit chosen from the text. Fails: removing a repeated line from a
-    /// block can leave a block that repeats an earlier unit as a whole; see
-    /// `removing_a_line_does_not_make_its_block_a_repeat`.
+    /// Property 3 with the unit chosen from the text.
     #[test]
     fn cleaning_twice_removes_nothing_more_auto(text in any_text(), t in threshold()) {
         check_idempotent(&text, Unit::Auto, t)?;
@@ -881,16 +879,11 @@ proptest! {
 
     /// Every property on documents roughened the way scraped text is (BOM, control characters,
     /// mixed LF and CRLF, trailing whitespace); the BOM of a document that has one stays first.
-    /// Idempotence with `Unit::Auto` still fails on rare inputs (once in 10,000 cases after
-    /// dc76dfb; see `auto_removing_the_only_long_line_changes_the_units` in
-    /// tests/adversarial.rs), so it is checked for lines and paragraphs only.
     #[test]
     fn hostile_documents_keep_every_invariant(text in hostile_document(), t in threshold()) {
         for unit in UNITS {
             check_all(&text, unit, t)?;
-            if unit != Unit::Auto {
-                check_idempotent(&text, unit, t)?;
-            }
+            check_idempotent(&text, unit, t)?;
             let c = cleaner(unit, t).clean(&text);
             check_diff(&text, &c)?;
             if text.starts_with('\u{feff}') {
