@@ -148,52 +148,6 @@ fn near_identical_paragraphs_all_point_at_the_first() {
     assert_eq!(out.stdout, format!("{}\n\n", near(0)).as_bytes());
 }
 
-/// Time to clean `text`, best of three (the machine may be busy with other work).
-fn clean_time(text: &str) -> Duration {
-    let cleaner = Cleaner::new();
-    (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(cleaner.clean(text).stats());
-            start.elapsed()
-        })
-        .min()
-        .unwrap()
-}
-
-/// The candidate search is bounded per unit: four times the paragraphs must take about four
-/// times as long, not sixteen. Three shapes: all near-identical (every unit hits the same
-/// MinHash buckets), all distinct, and near-identical ones whose first copies cannot match
-/// (they differ in a one-letter label, so the buckets fill up with units that never match).
-#[test]
-fn candidate_search_stays_linear() {
-    let label = |i: usize| {
-        let tail = if i < 26 {
-            char::from(b'a' + i as u8).to_string()
-        } else {
-            word(i)
-        };
-        format!("The quick brown fox jumps over the lazy dog near river {tail}")
-    };
-    let shapes: [(&str, &dyn Fn(usize) -> String); 3] = [
-        ("near-identical", &near),
-        ("distinct", &distinct),
-        ("saturated buckets", &label),
-    ];
-    for (name, para) in shapes {
-        let doc = |n: usize| (0..n).map(|i| para(i) + "\n\n").collect::<String>();
-        let small = clean_time(&doc(800));
-        let large = clean_time(&doc(3_200));
-        let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
-        eprintln!("{name}: {small:?} -> {large:?} ({ratio:.1}x)");
-        // Linear is 4; quadratic would be 16. Leave room for noise.
-        assert!(
-            ratio < 9.0,
-            "{name}: 4x the paragraphs took {ratio:.1}x the time ({small:?} -> {large:?})"
-        );
-    }
-}
-
 #[test]
 fn one_huge_paragraph_without_newline() {
     let mut text = String::with_capacity(4 << 20);
