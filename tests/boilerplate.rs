@@ -1,5 +1,8 @@
 //! Site boilerplate across pages: learn, merge, --boilerplate, --across.
 
+mod common;
+
+use common::Scratch;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -8,31 +11,6 @@ use serde_json::{json, Value};
 
 fn cmd() -> Command {
     Command::cargo_bin("paradedup").unwrap()
-}
-
-/// A scratch directory that is removed afterwards.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("paradedup-bp-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn file(&self, name: &str, bytes: &str) -> PathBuf {
-        let p = self.0.join(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, bytes).unwrap();
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 const SHARE: &str = "Share this article";

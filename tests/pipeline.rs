@@ -1,7 +1,10 @@
 //! Pipelines: JSON Lines streams, batches of files, in-place rewrites, threads.
 
+mod common;
+
+use common::Scratch;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
@@ -19,33 +22,6 @@ fn cmd() -> Command {
 
 fn out_str(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-/// A scratch directory that is removed afterwards.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("paradedup-pipe-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn file(&self, name: &str, bytes: &str) -> PathBuf {
-        let p = self.0.join(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, bytes).unwrap();
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = StdCommand::new("chattr").arg("-i").arg(&self.0).output();
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 #[test]

@@ -1,0 +1,39 @@
+//! Helpers shared by the integration tests.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A scratch directory under the system temp dir, removed afterwards (also when a test made it
+/// immutable with `chattr +i`).
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// A fresh, empty directory named after the test file, the process and `name`.
+    pub fn new(name: &str) -> Scratch {
+        let test = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        let dir =
+            std::env::temp_dir().join(format!("paradedup-{test}-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Writes `bytes` to `name` (parents created) and returns its path.
+    pub fn file<B: AsRef<[u8]> + ?Sized>(&self, name: &str, bytes: &B) -> PathBuf {
+        let p = self.0.join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, bytes.as_ref()).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).output();
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
