@@ -770,12 +770,23 @@ mod tests {
                 Some((Reason::Normalized, 0))
             ]
         );
-        // The broken copy first, the one-line copy later.
-        let t = format!("{broken}\n\nOther text.\n\n{LONG}\n");
+        // The broken copy first, the one-line copy later (after another long paragraph).
+        let other = "A second long paragraph that is only here to be long enough, well over a \
+                     hundred characters, so that the text is clearly not hard-wrapped.";
+        let t = format!("{broken}\n\n{other}\n\n{LONG}\n");
         assert_eq!(
             auto_reasons(&t),
             [None, None, None, Some((Reason::Normalized, 0))]
         );
+    }
+
+    #[test]
+    fn the_first_long_line_stays() {
+        // Without it a second run would read the text as hard-wrapped and cut it into other
+        // units, so it stays although it repeats the broken paragraph before it.
+        let broken = LONG.replacen(", and", ",\nand", 1);
+        let t = format!("{broken}\n\nOther text.\n\n{LONG}\n");
+        assert_eq!(auto_reasons(&t), [None, None, None, None]);
     }
 
     #[test]
