@@ -2,16 +2,11 @@
 
 mod common;
 
-use common::Scratch;
+use common::{cmd, Scratch};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::{json, Value};
-
-fn cmd() -> Command {
-    Command::cargo_bin("paradedup").unwrap()
-}
 
 const SHARE: &str = "Share this article";
 const FOOTER: &str = "© 2026 Valley Courier. All rights reserved.";

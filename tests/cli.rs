@@ -2,12 +2,9 @@
 
 mod common;
 
-use common::Scratch;
+use common::{cmd, sample, Scratch};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
-
-use assert_cmd::Command;
 
 const HEAD: &str = "Storm Closes Coastal Road for a Second Night";
 const DOC: &str = "Storm Closes Coastal Road for a Second Night\n\n\
@@ -17,18 +14,6 @@ const DOC: &str = "Storm Closes Coastal Road for a Second Night\n\n\
 const CLEAN: &str = "Storm Closes Coastal Road for a Second Night\n\n\
     Waves broke over the sea wall at high tide.\n\n\
     Police asked drivers to use the inland route.\n";
-
-fn cmd() -> Command {
-    let mut c = Command::cargo_bin("paradedup").unwrap();
-    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
-    c
-}
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
 
 fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()

@@ -3,6 +3,9 @@
 //! removal shown once, with its reason, its label and a link that lands on the kept copy; the
 //! scraped text inert; the page self-contained.
 
+mod common;
+
+use common::{cmd, sample};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -10,18 +13,6 @@ use std::process::Output;
 use assert_cmd::Command;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
-
-fn cmd() -> Command {
-    let mut c = Command::cargo_bin("paradedup").unwrap();
-    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
-    c
-}
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
 
 /// A scratch directory that is removed afterwards.
 struct Scratch(tempfile::TempDir);

@@ -2,12 +2,10 @@
 
 mod common;
 
-use common::Scratch;
+use common::{cmd, Scratch};
 use std::fs;
 use std::path::Path;
 use std::process::Command as StdCommand;
-
-use assert_cmd::Command;
 
 const TEXT: &str =
     r#""Storm Closes Coastal Road\n\nWaves broke over the wall.\n\nSTORM CLOSES COASTAL ROAD""#;
@@ -15,10 +13,6 @@ const CLEAN: &str = r#""Storm Closes Coastal Road\n\nWaves broke over the wall."
 const DOC: &str =
     "Storm Closes Coastal Road\n\nWaves broke over the wall.\n\nSTORM CLOSES COASTAL ROAD\n";
 const DOC_CLEAN: &str = "Storm Closes Coastal Road\n\nWaves broke over the wall.\n";
-
-fn cmd() -> Command {
-    Command::cargo_bin("paradedup").unwrap()
-}
 
 fn out_str(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()

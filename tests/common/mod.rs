@@ -4,10 +4,12 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
+#[allow(dead_code)] // not every test file uses every helper
 /// A scratch directory under the system temp dir, removed afterwards (also when a test made it
 /// immutable with `chattr +i`).
 pub struct Scratch(pub PathBuf);
 
+#[allow(dead_code)] // not every test file uses every helper
 impl Scratch {
     /// A fresh, empty directory named after the test file, the process and `name`.
     pub fn new(name: &str) -> Scratch {
@@ -36,4 +38,20 @@ impl Drop for Scratch {
         let _ = Command::new("chattr").arg("-i").arg(&self.0).output();
         let _ = fs::remove_dir_all(&self.0);
     }
+}
+
+/// The binary under test, with the color variables of the caller's environment removed.
+#[allow(dead_code)] // not every test file uses every helper
+pub fn cmd() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("paradedup").unwrap();
+    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    c
+}
+
+/// The path of a shipped sample.
+#[allow(dead_code)] // not every test file uses every helper
+pub fn sample(name: &str) -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
 }
