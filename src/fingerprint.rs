@@ -28,19 +28,14 @@ impl Words {
     pub fn new(normalized: &Normalized) -> Words {
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
         let title_case = capitals * 2 > normalized.len();
-        let mut words = Words {
-            hashes: Vec::with_capacity(normalized.len()),
-            facts: Vec::with_capacity(normalized.len()),
-        };
-        for (i, word) in normalized.words().enumerate() {
-            words.hashes.push(hash(word.as_bytes()));
-            words.facts.push(
-                word.chars().any(char::is_numeric)
-                    || word.chars().nth(1).is_none()
-                    || (!title_case && i > 0 && normalized.capitalized[i]),
-            );
+        let facts = (normalized.labels.iter().zip(&normalized.capitalized))
+            .enumerate()
+            .map(|(i, (&label, &capital))| label || (!title_case && i > 0 && capital))
+            .collect();
+        Words {
+            hashes: normalized.hashes.clone(),
+            facts,
         }
-        words
     }
 
     /// The number of words.

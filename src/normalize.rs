@@ -10,6 +10,7 @@
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// A paragraph in comparable form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -19,6 +20,11 @@ pub struct Normalized {
     /// For each word of `text`, whether it started with a capital letter in the original: a
     /// hint that the word is a name.
     pub capitalized: Vec<bool>,
+    /// For each word of `text`, its xxh3 (see [`crate::fingerprint::hash`]).
+    pub hashes: Vec<u64>,
+    /// For each word of `text`, whether it is a label: it has a digit (any numeric character)
+    /// or is a single character ("Plan A").
+    pub labels: Vec<bool>,
 }
 
 impl Normalized {
@@ -36,25 +42,287 @@ impl Normalized {
     pub fn is_empty(&self) -> bool {
         self.capitalized.is_empty()
     }
+
+    /// Empties it, keeping the memory.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.capitalized.clear();
+        self.hashes.clear();
+        self.labels.clear();
+    }
+
+    /// Appends the words of `other`.
+    pub fn extend(&mut self, other: &Normalized) {
+        if other.is_empty() {
+            return;
+        }
+        if !self.is_empty() {
+            self.text.push(' ');
+        }
+        self.text.push_str(&other.text);
+        self.capitalized.extend_from_slice(&other.capitalized);
+        self.hashes.extend_from_slice(&other.hashes);
+        self.labels.extend_from_slice(&other.labels);
+    }
+
+    /// Where the words end now, to go back to with [`Normalized::truncate`].
+    fn mark(&self) -> (usize, usize) {
+        (self.text.len(), self.len())
+    }
+
+    fn truncate(&mut self, (text, words): (usize, usize)) {
+        self.text.truncate(text);
+        self.capitalized.truncate(words);
+        self.hashes.truncate(words);
+        self.labels.truncate(words);
+    }
+
+    /// Starts a word: returns where its text begins.
+    fn begin_word(&mut self) -> usize {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.text.len()
+    }
+
+    /// Ends the word whose text began at `at`.
+    fn end_word(&mut self, at: usize, capitalized: bool, numeric: bool) {
+        let word = &self.text[at..];
+        self.capitalized.push(capitalized);
+        self.hashes.push(xxh3_64(word.as_bytes()));
+        self.labels.push(numeric || word.chars().nth(1).is_none());
+    }
 }
 
 /// Normalizes `paragraph` into `out`, reusing its buffers.
+///
+/// One pass over the text: ASCII, the common Latin and Cyrillic letters, curly apostrophes,
+/// typographic quotes, dashes and exotic spaces are handled here, with the same result as the
+/// general path (tests check it character by character). A whitespace-separated chunk holding
+/// anything else (other scripts, combining marks, compatibility forms, invisible characters)
+/// goes through the general path: no word spans whitespace, so chunks are independent.
 pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
-    out.text.clear();
-    out.capitalized.clear();
-    if paragraph.is_ascii() {
-        return ascii_words(paragraph, out);
-    }
-    // No word spans whitespace, so each whitespace-separated chunk can take its own path:
-    // scraped prose is mostly ASCII with a curly quote here and a dash there.
-    let space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0B' | '\x0C');
-    for chunk in paragraph.split(space).filter(|c| !c.is_empty()) {
-        if chunk.is_ascii() {
-            ascii_words(chunk, out);
+    out.clear();
+    let bytes = paragraph.as_bytes();
+    // Where the current whitespace-separated chunk starts, and the words before it.
+    let mut chunk = 0;
+    let mut mark = out.mark();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match CLASSES[b as usize] {
+                Class::Space => {
+                    i += 1;
+                    chunk = i;
+                    mark = out.mark();
+                    continue;
+                }
+                Class::Letter | Class::Digit | Class::Connector => {}
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
         } else {
-            unicode_words(chunk, out);
+            match wide(paragraph, i) {
+                (Class::Letter, _) => {}
+                (Class::Unsupported, _) => {
+                    out.truncate(mark);
+                    let end = chunk_end(paragraph, i);
+                    unicode_words(&paragraph[chunk..end], out);
+                    i = end;
+                    continue;
+                }
+                (_, len) => {
+                    i += len;
+                    continue;
+                }
+            }
+        }
+        match word(paragraph, i, out) {
+            Some(end) => i = end,
+            None => {
+                // Something in this word needs the general path: redo the whole chunk there.
+                out.truncate(mark);
+                let end = chunk_end(paragraph, i);
+                unicode_words(&paragraph[chunk..end], out);
+                i = end;
+            }
         }
     }
+}
+
+/// Where the whitespace-separated chunk holding byte `i` ends.
+fn chunk_end(text: &str, i: usize) -> usize {
+    text.as_bytes()[i..]
+        .iter()
+        .position(|&b| CLASSES.get(b as usize) == Some(&Class::Space))
+        .map_or(text.len(), |n| i + n)
+}
+
+/// Reads the word starting at byte `start` (a letter, digit or `_`) into `out`: returns where
+/// it ends, or `None` when it holds a character the fast path does not know.
+fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let class_at = |i: usize| -> Option<(Class, usize)> {
+        let b = *bytes.get(i)?;
+        Some(if b < 0x80 {
+            (CLASSES[b as usize], 1)
+        } else {
+            wide(text, i)
+        })
+    };
+    // The flags of every character so far, OR-ed.
+    let mut seen = 0;
+    let mut ascii = true;
+    let mut prev = Class::Other;
+    let mut i = start;
+    loop {
+        // The common case: a run of ASCII letters and digits.
+        let run = i;
+        while let Some(&b) = bytes.get(i) {
+            let flags = FLAGS[b as usize];
+            if flags & WORD == 0 {
+                break;
+            }
+            seen |= flags;
+            i += 1;
+        }
+        if i > run {
+            prev = CLASSES[bytes[i - 1] as usize];
+        }
+        let Some((c, len)) = class_at(i) else { break };
+        match c {
+            Class::Letter => {
+                // Only non-ASCII letters get here.
+                ascii = false;
+                seen |= ALNUM;
+                prev = c;
+                i += len;
+            }
+            Class::Unsupported => return None,
+            Class::MidLetter | Class::MidBoth | Class::MidNum => {
+                let after = class_at(i + len).map(|a| a.0);
+                if after == Some(Class::Unsupported) {
+                    return None;
+                }
+                let joins = matches!(
+                    (prev, c, after),
+                    (
+                        Class::Letter,
+                        Class::MidLetter | Class::MidBoth,
+                        Some(Class::Letter)
+                    ) | (
+                        Class::Digit,
+                        Class::MidNum | Class::MidBoth,
+                        Some(Class::Digit)
+                    )
+                );
+                if !joins {
+                    break;
+                }
+                ascii &= len == 1;
+                seen |= FLAGS[bytes[i] as usize];
+                i += len;
+            }
+            _ => break,
+        }
+    }
+    if seen & ALNUM == 0 {
+        // Only `_`: not a word.
+        return Some(i);
+    }
+    let source = &text[start..i];
+    let at = out.begin_word();
+    if ascii {
+        out.text.push_str(source);
+        let added = &mut out.text[at..];
+        added.make_ascii_lowercase();
+        if seen & BACKTICK != 0 {
+            let folded = added.replace('`', "'");
+            out.text.replace_range(at.., &folded);
+        }
+    } else {
+        let folded = source.chars().map(|c| fold(c).unwrap_or(c));
+        out.text.extend(folded.flat_map(char::to_lowercase));
+    }
+    let capitalized = source.chars().next().is_some_and(char::is_uppercase);
+    out.end_word(at, capitalized, seen & DIGIT != 0);
+    Some(i)
+}
+
+/// [`FLAGS`] bits: a byte that continues an ASCII word run…
+const WORD: u8 = 1;
+/// …a letter or digit…
+const ALNUM: u8 = 2;
+/// …a digit…
+const DIGIT: u8 = 4;
+/// …a backtick (folded to `'`).
+const BACKTICK: u8 = 8;
+
+/// The flags of every byte: zero for the bytes of non-ASCII characters.
+const FLAGS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match class_of(b as u8) {
+            Class::Letter => WORD | ALNUM,
+            Class::Digit => WORD | ALNUM | DIGIT,
+            Class::Connector => WORD,
+            _ if b == b'`' as usize => BACKTICK,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The class of the non-ASCII character at byte `i`, and its length in bytes.
+fn wide(text: &str, i: usize) -> (Class, usize) {
+    let c = text[i..].chars().next().unwrap_or_default();
+    let class = match c {
+        // Letters that NFKC leaves alone and UAX #29 calls ALetter.
+        'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' => Class::Letter,
+        '\u{0100}'..='\u{017E}'
+            if !matches!(
+                c,
+                '\u{0132}' | '\u{0133}' | '\u{013F}' | '\u{0140}' | '\u{0149}'
+            ) =>
+        {
+            Class::Letter
+        }
+        '\u{0400}'..='\u{045F}' => Class::Letter,
+        // Apostrophes: folded to `'`.
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' => Class::MidBoth,
+        // Quotes, dashes, symbols and spaces that break words and are no part of one (NFKC
+        // turns the spaces into ' ' and the ellipsis into "...", which joins nothing).
+        '\u{201C}'
+        | '\u{201D}'
+        | '\u{201E}'
+        | '\u{00AB}'
+        | '\u{00BB}'
+        | '\u{2010}'
+        | '\u{2011}'
+        | '\u{2012}'
+        | '\u{2013}'
+        | '\u{2014}'
+        | '\u{2015}'
+        | '\u{2212}'
+        | '\u{2026}'
+        | '\u{00A9}'
+        | '\u{00AE}'
+        | '\u{00B0}'
+        | '\u{2022}'
+        | '\u{20AC}'
+        | '\u{00A3}'
+        | '\u{00A0}'
+        | '\u{2002}'..='\u{200A}'
+        | '\u{202F}'
+        | '\u{205F}' => Class::Other,
+        _ => Class::Unsupported,
+    };
+    (class, c.len_utf8())
 }
 
 thread_local! {
@@ -72,29 +340,20 @@ fn unicode_words(paragraph: &str, out: &mut Normalized) {
             folded.extend(paragraph.nfkc().filter_map(fold));
         }
         for word in folded.unicode_words() {
-            push_word(
-                out,
+            let at = out.begin_word();
+            out.text.extend(word.chars().flat_map(char::to_lowercase));
+            let numeric = out.text[at..].chars().any(char::is_numeric);
+            out.end_word(
+                at,
                 word.chars().next().is_some_and(char::is_uppercase),
-                || word.chars().flat_map(char::to_lowercase),
+                numeric,
             );
         }
     });
 }
 
-fn push_word<I: Iterator<Item = char>>(
-    out: &mut Normalized,
-    capitalized: bool,
-    lower: impl FnOnce() -> I,
-) {
-    if !out.text.is_empty() {
-        out.text.push(' ');
-    }
-    out.capitalized.push(capitalized);
-    out.text.extend(lower());
-}
-
-/// Word-boundary class of an ASCII byte (UAX #29, restricted to ASCII).
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// Word-boundary class of a character (UAX #29, restricted to what the fast path knows).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Class {
     /// ALetter.
     Letter,
@@ -104,24 +363,24 @@ enum Class {
     Connector,
     /// MidLetter (`:`): joins two letters.
     MidLetter,
-    /// MidNumLet and Single_Quote (`.`, `'`, and `` ` ``, which folds to `'`): join two letters
-    /// or two digits.
+    /// MidNumLet and Single_Quote (`.`, `'`, and the apostrophes folded to `'`): join two
+    /// letters or two digits.
     MidBoth,
     /// MidNum (`,`, `;`): joins two digits.
     MidNum,
-    /// Everything else breaks words.
+    /// ASCII whitespace: ends a chunk.
+    Space,
+    /// Breaks words and is no part of one.
     Other,
+    /// Not known to the fast path.
+    Unsupported,
 }
 
-fn class(b: u8) -> Class {
-    CLASSES[b as usize]
-}
-
-/// [`class_of`] for every byte, looked up instead of matched in the hot loop.
-const CLASSES: [Class; 256] = {
-    let mut table = [Class::Other; 256];
+/// The class of every ASCII byte, looked up instead of matched in the hot loop.
+const CLASSES: [Class; 128] = {
+    let mut table = [Class::Other; 128];
     let mut b = 0;
-    while b < 256 {
+    while b < 128 {
         table[b] = class_of(b as u8);
         b += 1;
     }
@@ -136,62 +395,8 @@ const fn class_of(b: u8) -> Class {
         b':' => Class::MidLetter,
         b'.' | b'\'' | b'`' => Class::MidBoth,
         b',' | b';' => Class::MidNum,
+        b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C' => Class::Space,
         _ => Class::Other,
-    }
-}
-
-/// The fast path for ASCII text, where NFKC and folding change nothing but `` ` `` -> `'`: the
-/// same words as [`unicode_words`] (a test checks that), without tables or allocation.
-fn ascii_words(text: &str, out: &mut Normalized) {
-    let bytes = text.as_bytes();
-    let word_char = |c: Class| matches!(c, Class::Letter | Class::Digit | Class::Connector);
-    let mut i = 0;
-    while i < bytes.len() {
-        if !word_char(class(bytes[i])) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        i += 1;
-        while i < bytes.len() {
-            let c = class(bytes[i]);
-            if word_char(c) {
-                i += 1;
-                continue;
-            }
-            let (before, after) = (class(bytes[i - 1]), bytes.get(i + 1).map(|&b| class(b)));
-            let joins = matches!(
-                (before, c, after),
-                (
-                    Class::Letter,
-                    Class::MidLetter | Class::MidBoth,
-                    Some(Class::Letter)
-                ) | (
-                    Class::Digit,
-                    Class::MidNum | Class::MidBoth,
-                    Some(Class::Digit)
-                )
-            );
-            if !joins {
-                break;
-            }
-            i += 2;
-        }
-        let word = &bytes[start..i];
-        if word.iter().any(u8::is_ascii_alphanumeric) {
-            if !out.text.is_empty() {
-                out.text.push(' ');
-            }
-            out.capitalized.push(word[0].is_ascii_uppercase());
-            let at = out.text.len();
-            out.text.push_str(&text[start..i]);
-            let added = &mut out.text[at..];
-            added.make_ascii_lowercase();
-            if added.contains('`') {
-                let folded = added.replace('`', "'");
-                out.text.replace_range(at.., &folded);
-            }
-        }
     }
 }
 
@@ -236,9 +441,36 @@ mod tests {
         }
 
         #[test]
+        fn latin_and_cyrillic_match_the_general_path(
+            s in "[aZ09_'.:,; \t\nÀÖØöøÿĀĲĳĿŀŉſžİЀЁЖжяџ’‘ʼ´′“”«»—–…©°\u{a0}\u{2009}\u{202f}·ª¹\u{301}\u{200b}北]{0,30}"
+        ) {
+            prop_assert_eq!(normalize(&s), general(&s));
+        }
+
+        #[test]
         fn ascii_fast_path_matches_the_general_path(s in "[aZz09_'.:,;` \\-\"!?\t\n()$%]{0,40}") {
             prop_assert_eq!(normalize(&s), general(&s));
         }
+    }
+
+    /// Every character the fast path knows, in every position of a word, against the general
+    /// path (the ASCII ones are covered by the proptests above).
+    #[test]
+    fn every_fast_character_matches_the_general_path() {
+        let fast = (0x80..0x3000)
+            .filter_map(char::from_u32)
+            .filter(|&c| wide(c.encode_utf8(&mut [0; 4]), 0).0 != Class::Unsupported);
+        let mut checked = 0;
+        for c in fast {
+            for context in [
+                "{}", "a{}", "{}b", "a{}b", "1{}2", "A{}{}Z", "x.{}", "{}'s", "_{}_",
+            ] {
+                let s = context.replace("{}", &c.to_string());
+                assert_eq!(normalize(&s), general(&s), "{c:?} in {s:?}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 300, "{checked}");
     }
 
     #[test]
