@@ -4,18 +4,20 @@
 //! Matching runs from cheap to expensive and stops at the first hit:
 //! 1. **exact**: same bytes (xxh3 of the raw text, confirmed by comparing bytes);
 //! 2. **normalized**: same normalized text (see [`crate::normalize`]), confirmed by comparing it;
-//! 3. **near**: MinHash band keys find earlier kept units that share words; each candidate is
-//!    confirmed by the exact [`similarity`] and by [`same_facts`]. Only units of at least
-//!    [`MIN_NEAR_WORDS`] words take part.
+//! 3. **near**: earlier kept units filed under the same [`NearKeys`] (their first two words,
+//!    their last two, and for long units MinHash bands) are candidates; those whose 64-bit word
+//!    sketch shows they lack too many of the unit's words are passed over, and the most
+//!    promising are confirmed by the exact [`similarity`] and by [`same_facts`]. Only units of at
+//!    least [`MIN_NEAR_WORDS`] words take part.
 //!
 //! Every unit is looked up in hash tables a constant number of times (at most
-//! [`MAX_CANDIDATES`] confirmations, buckets capped at [`BUCKET_CAP`] members), so the cost is
-//! linear in the number of units, whatever the text.
+//! [`MAX_CANDIDATES`] confirmations, buckets capped at [`BUCKET_CAP`] and [`ENDS_BUCKET_CAP`]
+//! members), so the cost is linear in the number of units, whatever the text.
 
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
-use crate::fingerprint::{band_keys, hash, BandKeys, Words};
+use crate::fingerprint::{hash, near_keys, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 
@@ -80,14 +82,18 @@ pub type BoilerplateCheck<'a> = &'a dyn Fn(&Normalized) -> Option<u32>;
 /// Units with fewer words than this are only removed as exact or normalized repeats: in a
 /// very short line, one changed word is a different line.
 pub const MIN_NEAR_WORDS: usize = 4;
-/// At most this many near-duplicate candidates are confirmed per unit (those sharing the most
-/// band keys first).
+/// At most this many near-duplicate candidates are confirmed per unit (the most similar by
+/// their sketches first).
 pub const MAX_CANDIDATES: usize = 8;
 /// A candidate must share at least this many of the 16 MinHash bands: one shared band is
 /// mostly chance (two short lines with one word in common), a near-duplicate shares many.
 pub const MIN_SHARED_BANDS: u32 = 2;
 /// A MinHash bucket remembers at most this many units.
 pub const BUCKET_CAP: usize = 16;
+/// A bucket of units with the same first or last two words remembers at most this many: menus
+/// and link lists have long runs of lines such as "CTV News Calgary", "CTV News Edmonton", …
+/// which the candidates' sketches pass over cheaply.
+pub const ENDS_BUCKET_CAP: usize = 64;
 
 /// Decides every unit of `text`. `threshold` is the least [`similarity`] of a near-duplicate.
 ///
@@ -242,6 +248,9 @@ struct Entry {
     /// themselves are recomputed from `range` for the rare candidates: storing them would cost
     /// more memory than the text.
     words: u32,
+    /// Its words as a 64-bit set (bit `hash % 64` of each): a candidate that lacks too many of
+    /// the words of a unit is passed over without recomputing its words.
+    sketch: u64,
     /// False once the unit was removed after all (its block turned out to repeat something):
     /// nothing may point at it any more.
     alive: bool,
@@ -312,14 +321,14 @@ impl Index {
     }
 
     /// Any match for what stays of a block (its kept lines) taken as one unit, and
-    /// its band keys when they were computed.
+    /// its near-duplicate keys when they were computed.
     fn find_rest(
         &self,
         text: &str,
         normalized: &Normalized,
         threshold: f64,
         own: &Range<usize>,
-    ) -> (Option<Decision>, Option<BandKeys>) {
+    ) -> (Option<Decision>, Option<NearKeys>) {
         let outside = |d: &Decision| matches!(d, Decision::Remove { of, .. } if !own.contains(of));
         if let Some(d) = self.find_normalized(text, normalized).filter(outside) {
             return (Some(d), None);
@@ -327,25 +336,31 @@ impl Index {
         if normalized.len() < MIN_NEAR_WORDS {
             return (None, None);
         }
-        let words = Words::new(normalized);
-        let keys = band_keys(&words.hashes);
-        let found = self.best_near(text, &keys, &words, threshold, own);
+        let keys = near_keys(&normalized.hashes);
+        let found = self.best_near(text, &keys, normalized, threshold, own);
         (found, Some(keys))
     }
 
-    /// The most similar near-duplicate among the kept entries sharing bands with `keys`.
+    /// The most similar near-duplicate among the kept entries filed under `keys`.
     fn best_near(
         &self,
         text: &str,
-        keys: &BandKeys,
-        words: &Words,
+        keys: &NearKeys,
+        query: &Normalized,
         threshold: f64,
         own: &Range<usize>,
     ) -> Option<Decision> {
-        let mut members: Vec<u32> = Vec::new();
-        for &(mut link, _) in keys.iter().filter_map(|key| self.buckets.get(key)) {
+        // (entry, weight): sharing an end counts as much as the least number of bands a
+        // candidate must share.
+        let mut members: Vec<(u32, u32)> = Vec::new();
+        let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS));
+        let bands = keys.bands.iter().flatten().map(|k| (k, 1));
+        for (key, weight) in ends.chain(bands) {
+            let Some(&(mut link, _)) = self.buckets.get(key) else {
+                continue;
+            };
             while let Some(&(entry, next)) = self.links.get(link as usize) {
-                members.push(entry);
+                members.push((entry, weight));
                 link = next;
             }
         }
@@ -353,27 +368,34 @@ impl Index {
             return None;
         }
         members.sort_unstable();
-        let mut candidates: Vec<(usize, u32)> = members
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run[0] as usize, run.len() as u32))
+        // Candidates that cannot reach the threshold (going by their number of words and their
+        // sketch) are dropped before the best are confirmed.
+        let mut candidates: Vec<(usize, u32, f64)> = members
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| (run[0].0 as usize, run.iter().map(|m| m.1).sum()))
+            .filter(|c| c.1 >= MIN_SHARED_BANDS)
+            .filter_map(|(e, shared)| {
+                let entry = &self.entries[e];
+                // A block's rest never repeats one of its own lines.
+                let possible = entry.alive
+                    && !own.contains(&entry.unit)
+                    && dice_bound(query.len(), entry.words as usize) >= threshold;
+                let bound = sketch_bound(query, entry);
+                (possible && bound >= threshold).then_some((e, shared, bound))
+            })
             .collect();
-        // Most shared bands first, then the earliest entry.
-        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The most similar by their sketches first, then those sharing the most keys, then the
+        // earliest entry.
+        candidates.sort_unstable_by(|a, b| {
+            (b.2.total_cmp(&a.2))
+                .then(b.1.cmp(&a.1))
+                .then(a.0.cmp(&b.0))
+        });
         let mut best: Option<(usize, f64)> = None;
         let mut scratch = Normalized::default();
-        for &(e, _) in candidates
-            .iter()
-            .filter(|c| c.1 >= MIN_SHARED_BANDS)
-            .take(MAX_CANDIDATES)
-        {
+        let mut words = None;
+        for &(e, _, _) in candidates.iter().take(MAX_CANDIDATES) {
             let entry = &self.entries[e];
-            // A block's rest never repeats one of its own lines.
-            if !entry.alive
-                || own.contains(&entry.unit)
-                || dice_bound(words.len(), entry.words as usize) < threshold
-            {
-                continue;
-            }
             let kept = match self.rests.get(&e) {
                 Some(rest) => Words::new(rest),
                 None => {
@@ -381,6 +403,7 @@ impl Index {
                     Words::new(&scratch)
                 }
             };
+            let words = words.get_or_insert_with(|| Words::new(query));
             if let Some(sim) = near(&kept, words, threshold) {
                 if best.is_none_or(|(_, s)| sim > s) {
                     best = Some((entry.unit, sim));
@@ -390,12 +413,15 @@ impl Index {
         best.map(|(of, sim)| remove(of, Reason::Near, sim))
     }
 
-    /// Adds entry `id` to the buckets of its band keys.
-    fn add_to_buckets(&mut self, id: usize, keys: Option<BandKeys>) {
-        for key in keys.into_iter().flatten() {
+    /// Adds entry `id` to the buckets of its keys.
+    fn add_to_buckets(&mut self, id: usize, keys: Option<NearKeys>) {
+        let Some(keys) = keys else { return };
+        let ends = keys.ends.into_iter().map(|k| (k, ENDS_BUCKET_CAP));
+        let bands = keys.bands.into_iter().flatten().map(|k| (k, BUCKET_CAP));
+        for (key, cap) in ends.chain(bands) {
             let link = self.links.len() as u32;
             let (head, members) = self.buckets.entry(key).or_insert((u32::MAX, 0));
-            if (*members as usize) < BUCKET_CAP {
+            if (*members as usize) < cap {
                 self.links.push((id as u32, *head));
                 *head = link;
                 *members += 1;
@@ -410,19 +436,19 @@ impl Index {
         unit: usize,
         range: Range<usize>,
         normalized: Normalized,
-        keys: Option<BandKeys>,
+        keys: Option<NearKeys>,
     ) {
         let id = self.entries.len();
         let key = hash(normalized.text.as_bytes());
-        let words = if keys.is_some() {
-            normalized.len() as u32
-        } else {
-            0
-        };
         self.entries.push(Entry {
             unit,
             range,
-            words,
+            words: if keys.is_some() {
+                normalized.len() as u32
+            } else {
+                0
+            },
+            sketch: sketch(&normalized.hashes),
             alive: true,
         });
         self.rests.insert(id, normalized);
@@ -430,47 +456,46 @@ impl Index {
         self.add_to_buckets(id, keys);
     }
 
-    /// Any match for the text at `range`, and its band keys and words when they were computed.
+    /// Any match for the text at `range`, and its near-duplicate keys when they were computed.
     fn find(
         &self,
         text: &str,
         range: Range<usize>,
         normalized: &Normalized,
         threshold: f64,
-    ) -> (Decision, Option<BandKeys>) {
+    ) -> (Decision, Option<NearKeys>) {
         if let Some(decision) = self.find_same(text, range, normalized) {
             return (decision, None);
         }
         if normalized.len() < MIN_NEAR_WORDS {
             return (Decision::Keep, None);
         }
-        let words = Words::new(normalized);
-        let keys = band_keys(&words.hashes);
+        let keys = near_keys(&normalized.hashes);
         let decision = self
-            .best_near(text, &keys, &words, threshold, &(0..0))
+            .best_near(text, &keys, normalized, threshold, &(0..0))
             .unwrap_or(Decision::Keep);
         (decision, Some(keys))
     }
 
-    /// Remembers a kept text; with band keys, it can also be found as a near-duplicate.
+    /// Remembers a kept text; with near-duplicate keys, it can also be found as one.
     fn insert(
         &mut self,
         text: &str,
         unit: usize,
         range: Range<usize>,
         normalized: &Normalized,
-        keys: Option<BandKeys>,
+        keys: Option<NearKeys>,
     ) {
         let id = self.entries.len();
-        let words = if keys.is_some() {
-            normalized.len() as u32
-        } else {
-            0
-        };
         self.entries.push(Entry {
             unit,
             range: range.clone(),
-            words,
+            words: if keys.is_some() {
+                normalized.len() as u32
+            } else {
+                0
+            },
+            sketch: sketch(&normalized.hashes),
             alive: true,
         });
         claim(
@@ -503,6 +528,21 @@ fn remove(of: usize, reason: Reason, similarity: f64) -> Decision {
         reason,
         similarity,
     }
+}
+
+/// The words of a unit as a 64-bit set.
+fn sketch(words: &[u64]) -> u64 {
+    words.iter().fold(0, |set, w| set | 1 << (w & 63))
+}
+
+/// The highest similarity `query` can have to `entry`, going by the entry's sketch: a word
+/// whose bit is not in it is not in the entry.
+fn sketch_bound(query: &Normalized, entry: &Entry) -> f64 {
+    let missing = (query.hashes.iter())
+        .filter(|&&w| entry.sketch & 1 << (w & 63) == 0)
+        .count();
+    let shared = query.len() - missing;
+    2.0 * shared as f64 / (query.len() + entry.words as usize) as f64
 }
 
 /// The highest similarity two units of `a` and `b` words can have.
@@ -838,5 +878,76 @@ mod tests {
         assert!(decide(&t, &segs, 0.8, false, None)
             .iter()
             .all(|d| *d == Decision::Keep));
+    }
+
+    #[test]
+    fn a_near_duplicate_in_a_long_menu_is_found() {
+        // More lines share the first two words than a MinHash bucket holds; the sketches pass
+        // over the siblings and find the one line that was repeated with a word added.
+        let mut t: String = (0..40u8)
+            .map(|i| {
+                let name = [b'a' + i / 26, b'a' + i % 26].map(char::from);
+                format!("CTV News Station{}{} Edition\n", name[0], name[1])
+            })
+            .collect();
+        t.push_str("CTV News Vancouver Edition\nCTV News Vancouver Island Edition\n");
+        let got = reasons(&t);
+        assert_eq!(got[41], Some((Reason::Near, 40)), "{got:?}");
+        assert!(got[..41].iter().all(Option::is_none));
+    }
+
+    use proptest::prelude::*;
+
+    /// A short unit and a copy of it with one edit: words inserted, words deleted, or one
+    /// word replaced, at any place.
+    fn edited_pair() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+        let word = prop::sample::select(vec![
+            "the", "a", "news", "said", "city", "rain", "road", "club", "game", "vote",
+        ])
+        .prop_map(String::from);
+        let words = prop::collection::vec(word.clone(), 4..19);
+        let inserted = prop::collection::vec(word, 1..4);
+        (words, inserted, any::<prop::sample::Index>(), 0..3u8).prop_map(
+            |(a, inserted, at, kind)| {
+                let mut b = a.clone();
+                let at = at.index(a.len());
+                match kind {
+                    0 => {
+                        b.splice(at..at, inserted);
+                    }
+                    1 => {
+                        b.drain(at..(at + inserted.len()).min(a.len()));
+                    }
+                    _ => b[at] = format!("{}x", inserted[0]),
+                }
+                (a, b)
+            },
+        )
+    }
+
+    proptest! {
+        /// Every near-duplicate of a unit under the long-unit size is found, whatever stands
+        /// between the two: the keys of their first and last words always meet.
+        #[test]
+        fn every_short_near_duplicate_is_found(
+            (a, b) in edited_pair(),
+            fillers in prop::collection::vec("[a-z]{2,6}( [a-z]{2,6}){3,8}", 0..30),
+        ) {
+            let (a, b) = (a.join(" "), b.join(" "));
+            let (wa, wb) = (words(&a), words(&b));
+            prop_assume!(wb.len() >= MIN_NEAR_WORDS);
+            let mut t = format!("{a}\n");
+            for f in &fillers {
+                t.push_str(f);
+                t.push('\n');
+            }
+            t.push_str(&b);
+            t.push('\n');
+            let got = reasons(&t);
+            let last = got[got.len() - 1];
+            if near(&wa, &wb, 0.8).is_some() {
+                prop_assert!(last.is_some(), "{t:?}: {got:?}");
+            }
+        }
     }
 }

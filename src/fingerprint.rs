@@ -1,5 +1,5 @@
-//! Fingerprints: xxh3 of raw and normalized text, and MinHash signatures of word sets for
-//! finding near-duplicate candidates. No I/O, no state.
+//! Fingerprints: xxh3 of raw and normalized text, and the keys (first and last words, MinHash
+//! bands of word sets) under which near-duplicate candidates are found. No I/O, no state.
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -94,6 +94,43 @@ pub fn band_keys(words: &[u64]) -> BandKeys {
         *key = mix((a | (b << 32)) ^ c.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (band as u64) << 58);
     }
     keys
+}
+
+/// Units of at least this many words are filed by MinHash bands as well as by their ends:
+/// two such units can be near-duplicates without being one edit apart (see
+/// [`crate::dedup::one_edit`]).
+pub const BANDED_WORDS: usize = crate::dedup::LONG_UNIT_WORDS;
+
+/// Where a unit is filed for the near-duplicate search.
+///
+/// Two near-duplicates of which one has fewer than [`BANDED_WORDS`] words are one edit apart
+/// (words added or removed at one place, or one word replaced), so with at least four words
+/// each they share their first two words or their last two: the `ends` keys find them all.
+/// Longer units also get MinHash `bands`, which find similar ones changed in several places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NearKeys {
+    /// Keys of the first two words and of the last two.
+    pub ends: [u64; 2],
+    /// MinHash band keys, for units of at least [`BANDED_WORDS`] words.
+    pub bands: Option<BandKeys>,
+}
+
+/// The [`NearKeys`] of a unit with these word hashes (at least two words).
+pub fn near_keys(words: &[u64]) -> NearKeys {
+    let pair = |a: u64, b: u64, end: u64| mix(a ^ b.rotate_left(29) ^ end);
+    let n = words.len();
+    let ends = if n >= 2 {
+        [
+            pair(words[0], words[1], 0x5EED_F1A5),
+            pair(words[n - 2], words[n - 1], 0x1A57_0E4D),
+        ]
+    } else {
+        [0; 2]
+    };
+    NearKeys {
+        ends,
+        bands: (n >= BANDED_WORDS).then(|| band_keys(words)),
+    }
 }
 
 /// The splitmix64 finalizer: a fast bijective mix of 64 bits.
