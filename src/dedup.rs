@@ -116,6 +116,10 @@ pub fn decide(
     let mut index = INDEX.with_borrow_mut(std::mem::take);
     index.clear();
     let mut normalized = Normalized::default();
+    // The normalized lines of the current block (a block is the words of its lines, in order),
+    // and the block as a whole.
+    let mut lines: Vec<Normalized> = Vec::new();
+    let mut block_words = Normalized::default();
     // Whether the text has a line too long for hard-wrapped prose (then `segment` made every
     // line a unit, and wrapped paragraphs are single units otherwise).
     let is_long = |s: &Segment| {
@@ -137,37 +141,46 @@ pub fn decide(
         } else {
             1
         };
+        if lines.len() < run {
+            lines.resize_with(run, Normalized::default);
+        }
+        for (seg, line) in segments[i..i + run].iter().zip(&mut lines) {
+            normalize_into(&text[seg.start..seg.end], line);
+        }
         let mut whole = None;
         if run > 1 {
             let range = segments[i].start..segments[i + run - 1].end;
-            normalize_into(&text[range.clone()], &mut normalized);
-            if !normalized.is_empty() {
+            block_words.clear();
+            lines[..run]
+                .iter()
+                .for_each(|line| block_words.extend(line));
+            if !block_words.is_empty() {
                 let found = index
-                    .find_same(text, range.clone(), &normalized)
+                    .find_same(text, range.clone(), &block_words)
                     .filter(|_| kept_long || !segments[i..i + run].iter().any(is_long));
                 if let Some(decision) = found {
                     decisions.extend(std::iter::repeat_n(decision, run));
                     i += run;
                     continue;
                 }
-                whole = Some((range, std::mem::take(&mut normalized)));
+                whole = Some(range);
             }
         }
         let first_entry = index.entries.len();
         let kept_long_before = kept_long;
         for (j, seg) in segments.iter().enumerate().skip(i).take(run) {
             let range = seg.start..seg.end;
-            normalize_into(&text[range.clone()], &mut normalized);
+            let normalized = &lines[j - i];
             if normalized.is_empty() {
                 // Nothing to compare: rules, ornaments and emoji lines stay where they are.
                 decisions.push(Decision::Keep);
                 continue;
             }
-            if let Some(pages) = boilerplate.and_then(|check| check(&normalized)) {
+            if let Some(pages) = boilerplate.and_then(|check| check(normalized)) {
                 decisions.push(Decision::Boilerplate { pages });
                 continue;
             }
-            let (mut decision, keys) = index.find(text, range.clone(), &normalized, threshold);
+            let (mut decision, keys) = index.find(text, range.clone(), normalized, threshold);
             if is_long(seg) && !kept_long {
                 // The first long line stays: without one, a second run would read the text
                 // as hard-wrapped and cut it into other units (and cleaning twice could remove
@@ -176,13 +189,13 @@ pub fn decide(
             }
             if decision == Decision::Keep {
                 kept_long |= is_long(seg);
-                index.insert(text, j, range, &normalized, keys);
+                index.insert(text, j, range, normalized, keys);
             }
             decisions.push(decision);
         }
-        if let Some((range, block_words)) = whole {
-            let lines = i..i + run;
-            let kept: Vec<usize> = lines
+        if let Some(range) = whole {
+            let own = i..i + run;
+            let kept: Vec<usize> = own
                 .clone()
                 .filter(|&j| decisions[j] == Decision::Keep)
                 .collect();
@@ -196,13 +209,13 @@ pub fn decide(
                     .iter()
                     .map(|&j| &text[segments[j].start..segments[j].end])
                     .collect();
-                let joined = rest.join("\n");
-                normalize_into(&joined, &mut normalized);
+                normalized.clear();
+                kept.iter().for_each(|&j| normalized.extend(&lines[j - i]));
                 // Where the lines left would read as one wrapped paragraph, a second run takes
                 // them as one unit and may find it a near-duplicate too.
                 let one_unit = !long_lines && rest.len() > 1 && lines_look_wrapped(&rest);
                 let found = if one_unit {
-                    let (found, keys) = index.find_rest(text, &normalized, threshold, &lines);
+                    let (found, keys) = index.find_rest(text, &normalized, threshold, &own);
                     rest_keys = keys;
                     found
                 } else {
@@ -211,7 +224,7 @@ pub fn decide(
                 // A match with one of the block's own lines is no repeat (one line is left, or
                 // one line and punctuation).
                 let found = found
-                    .filter(|d| matches!(d, Decision::Remove { of, .. } if !lines.contains(of)))
+                    .filter(|d| matches!(d, Decision::Remove { of, .. } if !own.contains(of)))
                     .filter(|_| kept_long_before || !kept.iter().any(|&j| is_long(&segments[j])));
                 if normalized.is_empty() {
                     // Only punctuation is left: nothing a later unit could repeat.
@@ -220,9 +233,9 @@ pub fn decide(
                         entry.alive = false;
                     }
                     // Lines that repeated lines of this block now point past them too.
-                    for j in lines.clone() {
+                    for j in own.clone() {
                         let points_inside = matches!(decisions[j],
-                            Decision::Remove { of, .. } if lines.contains(&of));
+                            Decision::Remove { of, .. } if own.contains(&of));
                         if decisions[j] == Decision::Keep || points_inside {
                             decisions[j] = decision;
                         }
