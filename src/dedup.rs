@@ -141,6 +141,15 @@ pub fn decide(
         } else {
             1
         };
+        let seg = &segments[i];
+        if run == 1 && boilerplate.is_none() && (kept_long || !is_long(seg)) {
+            // A byte-for-byte repeat needs no normalizing (the common repeat in scraped text).
+            if let Some(decision) = index.find_exact(text, seg.start..seg.end) {
+                decisions.push(decision);
+                i += 1;
+                continue;
+            }
+        }
         if lines.len() < run {
             lines.resize_with(run, Normalized::default);
         }
@@ -307,18 +316,14 @@ impl Index {
         range: Range<usize>,
         normalized: &Normalized,
     ) -> Option<Decision> {
+        (self.find_exact(text, range)).or_else(|| self.find_normalized(text, normalized))
+    }
+
+    /// An exact match for the text at `range`.
+    fn find_exact(&self, text: &str, range: Range<usize>) -> Option<Decision> {
         let raw = &text[range];
-        if let Some(e) = self
-            .raw
-            .get(&hash(raw.as_bytes()))
-            .map(|&e| &self.entries[e])
-            .filter(|e| e.alive)
-        {
-            if text[e.range.clone()] == *raw {
-                return Some(remove(e.unit, Reason::Exact, 1.0));
-            }
-        }
-        self.find_normalized(text, normalized)
+        let e = &self.entries[*self.raw.get(&hash(raw.as_bytes()))?];
+        (e.alive && text[e.range.clone()] == *raw).then(|| remove(e.unit, Reason::Exact, 1.0))
     }
 
     /// A normalized match for `normalized`.
