@@ -485,7 +485,7 @@ fn jsonl_source(
             return Ok(false);
         }
     };
-    let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
+    let batches = Batches::new(BufReader::with_capacity(READ_BUFFER, reader));
     summary.documents += 1;
     // Files are rewritten from a buffer; standard output is written as records come.
     let mut buffer = Vec::new();
@@ -496,10 +496,9 @@ fn jsonl_source(
         _ => &mut buffer,
     };
     let mut changed = false;
-    let mut line_no = 0usize;
     let mut stopped = false;
-    loop {
-        let batch = match read_batch(&mut reader, &mut line_no) {
+    for batch in batches {
+        let batch = match batch {
             Ok(batch) => batch,
             Err(err) => {
                 eprintln!("paradedup: {label}: {err}");
@@ -507,9 +506,6 @@ fn jsonl_source(
                 break;
             }
         };
-        if batch.is_empty() {
-            break;
-        }
         let first = summary
             .review
             .as_mut()
@@ -619,28 +615,101 @@ fn clean_record_sectioned<'a>(
     Ok((record, section))
 }
 
-/// Reads up to a batch of lines (each with its ending) and their 1-based numbers.
-fn read_batch<R: Read>(
-    reader: &mut BufReader<R>,
-    line_no: &mut usize,
-) -> io::Result<Vec<(usize, Vec<u8>)>> {
-    let mut batch = Vec::new();
-    let mut bytes = 0;
-    while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
-        let mut line = Vec::new();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
+/// Lines read ahead (each with its ending and 1-based number), in batches.
+type Batch = Vec<(usize, Vec<u8>)>;
+
+/// What the reading thread has for the cleaner.
+#[derive(Default)]
+struct Ahead {
+    batch: Batch,
+    bytes: usize,
+    /// The input ended: `Some(None)` at its end, `Some(Some(err))` on a read error.
+    end: Option<Option<io::Error>>,
+    /// The cleaner stopped listening.
+    closed: bool,
+}
+
+/// Batches of lines read on a thread of its own, so reading goes on while a batch is cleaned.
+/// The cleaner takes all the lines read so far whenever it is ready for more (a slow
+/// producer's records are never held back); the reader waits while a batch is full, so at
+/// most two batches are in memory.
+struct Batches {
+    shared: Arc<(std::sync::Mutex<Ahead>, std::sync::Condvar)>,
+}
+
+impl Batches {
+    /// Starts reading. The thread is not joined: if the cleaner stops early while the reader
+    /// waits for input, it ends with the process.
+    fn new<R: Read + Send + 'static>(mut reader: BufReader<R>) -> Batches {
+        let shared = Arc::new((
+            std::sync::Mutex::new(Ahead::default()),
+            std::sync::Condvar::new(),
+        ));
+        let theirs = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let (lock, changed) = &*theirs;
+            let mut number = 0;
+            loop {
+                let mut line = Vec::new();
+                let read = reader.read_until(b'\n', &mut line);
+                let Ok(mut ahead) = lock.lock() else { return };
+                match read {
+                    Ok(0) => ahead.end = Some(None),
+                    Ok(n) => {
+                        number += 1;
+                        ahead.bytes += n;
+                        ahead.batch.push((number, line));
+                    }
+                    Err(err) => ahead.end = Some(Some(err)),
+                }
+                changed.notify_all();
+                if ahead.end.is_some() {
+                    return;
+                }
+                while !ahead.closed
+                    && (ahead.batch.len() >= BATCH_RECORDS || ahead.bytes >= BATCH_BYTES)
+                {
+                    let Ok(next) = changed.wait(ahead) else {
+                        return;
+                    };
+                    ahead = next;
+                }
+                if ahead.closed {
+                    return;
+                }
+            }
+        });
+        Batches { shared }
+    }
+}
+
+impl Iterator for Batches {
+    type Item = io::Result<Batch>;
+
+    fn next(&mut self) -> Option<io::Result<Batch>> {
+        let (lock, changed) = &*self.shared;
+        let mut ahead = lock.lock().ok()?;
+        while ahead.batch.is_empty() && ahead.end.is_none() {
+            ahead = changed.wait(ahead).ok()?;
         }
-        *line_no += 1;
-        bytes += line.len();
-        batch.push((*line_no, line));
-        // Don't wait for more input while a slow producer has nothing more to give: clean
-        // and write what is here.
-        if reader.buffer().is_empty() {
-            break;
+        if !ahead.batch.is_empty() {
+            ahead.bytes = 0;
+            let batch = std::mem::take(&mut ahead.batch);
+            changed.notify_all();
+            return Some(Ok(batch));
+        }
+        ahead.end.as_mut()?.take().map(Err)
+    }
+}
+
+impl Drop for Batches {
+    fn drop(&mut self) {
+        let (lock, changed) = &*self.shared;
+        if let Ok(mut ahead) = lock.lock() {
+            ahead.closed = true;
+            changed.notify_all();
         }
     }
-    Ok(batch)
 }
 
 /// A line's content and its ending (`\n`, `\r\n` or nothing).

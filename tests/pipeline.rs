@@ -365,3 +365,29 @@ fn text_and_jsonl_inputs_mix_on_stdout() {
         format!("{{\"text\": {CLEAN}}}\n{{\"text\": \"x\"}}\n")
     );
 }
+
+/// A record is cleaned and written as soon as it is read: a slow producer's records are not
+/// held back until a batch fills or the input ends.
+#[test]
+fn jsonl_records_come_out_while_the_input_is_still_open() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_paradedup"))
+        .args(["--jsonl", "-j", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..3 {
+        writeln!(stdin, "{{\"text\": {TEXT}}}").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        // Blocks (and the test times out) if the record waits for more input.
+        stdout.read_line(&mut line).unwrap();
+        assert_eq!(line, format!("{{\"text\": {CLEAN}}}\n"));
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
