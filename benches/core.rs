@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use paradedup::fingerprint::{band_keys, hash, Words};
+use paradedup::fingerprint::{hash, near_keys};
 use paradedup::normalize::{normalize_into, Normalized};
 use paradedup::segment::{segment, Unit};
 use paradedup::Cleaner;
@@ -68,7 +68,9 @@ fn stages(c: &mut Criterion) {
             for (u, n) in units.iter().zip(&normalized) {
                 black_box(hash(u.as_bytes()));
                 black_box(hash(n.text.as_bytes()));
-                black_box(band_keys(&Words::new(n).hashes));
+                if n.len() >= paradedup::dedup::MIN_NEAR_WORDS {
+                    black_box(near_keys(&n.hashes));
+                }
             }
         })
     });
