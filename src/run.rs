@@ -2,8 +2,8 @@
 //!
 //! Plain-text documents are independent: consecutive ones are cleaned on all threads, a chunk
 //! at a time, and their output is written in input order. A JSON Lines input is streamed: a
-//! bounded batch of records is read, cleaned on all threads, written in order and flushed,
-//! then the next batch; memory stays bounded by the batch, not the input.
+//! thread reads ahead while a bounded batch of records is cleaned on all threads, written in
+//! order and flushed; memory stays bounded by two batches, not the input.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
