@@ -270,12 +270,26 @@ struct Entry {
     /// themselves are recomputed from `range` for the rare candidates: storing them would cost
     /// more memory than the text.
     words: u32,
-    /// Its words as a 64-bit set (bit `hash % 64` of each): a candidate that lacks too many of
-    /// the words of a unit is passed over without recomputing its words.
+    /// Its words as a 64-bit set (bit `hash % 64` of each) when it takes part in near-duplicate
+    /// matching, else 0: a candidate that lacks too many of the words of a unit is passed over
+    /// without recomputing its words.
     sketch: u64,
     /// False once the unit was removed after all (its block turned out to repeat something):
     /// nothing may point at it any more.
     alive: bool,
+}
+
+impl Entry {
+    /// A live entry; `near` when it is filed for near-duplicate matching.
+    fn new(unit: usize, range: Range<usize>, normalized: &Normalized, near: bool) -> Entry {
+        Entry {
+            unit,
+            range,
+            words: if near { normalized.len() as u32 } else { 0 },
+            sketch: if near { sketch(&normalized.hashes) } else { 0 },
+            alive: true,
+        }
+    }
 }
 
 thread_local! {
@@ -458,17 +472,8 @@ impl Index {
     ) {
         let id = self.entries.len();
         let key = hash(normalized.text.as_bytes());
-        self.entries.push(Entry {
-            unit,
-            range,
-            words: if keys.is_some() {
-                normalized.len() as u32
-            } else {
-                0
-            },
-            sketch: sketch(&normalized.hashes),
-            alive: true,
-        });
+        self.entries
+            .push(Entry::new(unit, range, &normalized, keys.is_some()));
         self.rests.insert(id, normalized);
         claim(&mut self.normalized, &self.entries, key, id);
         self.add_to_buckets(id, keys);
@@ -505,17 +510,8 @@ impl Index {
         keys: Option<NearKeys>,
     ) {
         let id = self.entries.len();
-        self.entries.push(Entry {
-            unit,
-            range: range.clone(),
-            words: if keys.is_some() {
-                normalized.len() as u32
-            } else {
-                0
-            },
-            sketch: sketch(&normalized.hashes),
-            alive: true,
-        });
+        self.entries
+            .push(Entry::new(unit, range.clone(), normalized, keys.is_some()));
         claim(
             &mut self.raw,
             &self.entries,

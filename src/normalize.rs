@@ -110,7 +110,9 @@ pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0x80 {
+        // Bytes that start no word are skipped; a character the fast path does not know is
+        // left to `word`, which hands its chunk to the general path.
+        let skip = if b < 0x80 {
             match CLASSES[b as usize] {
                 Class::Space => {
                     i += 1;
@@ -118,27 +120,18 @@ pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
                     mark = out.mark();
                     continue;
                 }
-                Class::Letter | Class::Digit | Class::Connector => {}
-                _ => {
-                    i += 1;
-                    continue;
-                }
+                Class::Letter | Class::Digit | Class::Connector => 0,
+                _ => 1,
             }
         } else {
             match wide(paragraph, i) {
-                (Class::Letter, _) => {}
-                (Class::Unsupported, _) => {
-                    out.truncate(mark);
-                    let end = chunk_end(paragraph, i);
-                    unicode_words(&paragraph[chunk..end], out);
-                    i = end;
-                    continue;
-                }
-                (_, len) => {
-                    i += len;
-                    continue;
-                }
+                (Class::Letter | Class::Unsupported, _) => 0,
+                (_, len) => len,
             }
+        };
+        if skip > 0 {
+            i += skip;
+            continue;
         }
         match word(paragraph, i, out) {
             Some(end) => i = end,
@@ -162,7 +155,7 @@ fn chunk_end(text: &str, i: usize) -> usize {
 }
 
 /// Reads the word starting at byte `start` (a letter, digit or `_`) into `out`: returns where
-/// it ends, or `None` when it holds a character the fast path does not know.
+/// it ends, or `None` when it holds (or starts with) a character the fast path does not know.
 fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
     let bytes = text.as_bytes();
     let class_at = |i: usize| -> Option<(Class, usize)> {
