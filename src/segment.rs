@@ -41,12 +41,14 @@ pub struct Segment {
     pub block: usize,
 }
 
-/// One line: `start..end` is its content, without the line ending.
+/// One non-blank line: `start..end` is its content, without the line ending.
 #[derive(Clone, Copy, Debug)]
 struct Line {
     start: usize,
     end: usize,
     number: usize,
+    /// Index of its block.
+    block: usize,
 }
 
 /// Cuts `text` into units.
@@ -60,13 +62,13 @@ struct Line {
 ///
 /// Units come out in text order and never overlap; blank lines belong to no unit.
 pub fn segment(text: &str, unit: Unit) -> Vec<Segment> {
-    let blocks = blocks(text);
+    let lines = lines(text);
     let unit = match unit {
-        Unit::Auto if has_long_line(text, &blocks) => Unit::Line,
+        Unit::Auto if has_long_line(text, &lines) => Unit::Line,
         other => other,
     };
-    let mut out = Vec::new();
-    for (index, block) in blocks.iter().enumerate() {
+    let mut out = Vec::with_capacity(lines.len());
+    for block in lines.chunk_by(|a, b| a.block == b.block) {
         let whole = match unit {
             Unit::Line => false,
             Unit::Paragraph => true,
@@ -77,25 +79,25 @@ pub fn segment(text: &str, unit: Unit) -> Vec<Segment> {
                 start: block[0].start,
                 end: block[block.len() - 1].end,
                 line: block[0].number,
-                block: index,
+                block: block[0].block,
             });
         } else {
             out.extend(block.iter().map(|l| Segment {
                 start: l.start,
                 end: l.end,
                 line: l.number,
-                block: index,
+                block: l.block,
             }));
         }
     }
     out
 }
 
-/// Splits `text` into blocks of non-blank lines.
-fn blocks(text: &str) -> Vec<Vec<Line>> {
+/// The non-blank lines of `text`, each with the index of its block.
+fn lines(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
-    let mut blocks: Vec<Vec<Line>> = Vec::new();
-    let mut current: Vec<Line> = Vec::new();
+    let mut lines = Vec::new();
+    let mut block = 0;
     let mut start = 0;
     let ends = memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
     for (number, newline) in (1..).zip(ends) {
@@ -107,18 +109,20 @@ fn blocks(text: &str) -> Vec<Vec<Line>> {
             end -= 1;
         }
         if text[start..end].trim().is_empty() {
-            if !current.is_empty() {
-                blocks.push(std::mem::take(&mut current));
+            if lines.last().is_some_and(|l: &Line| l.block == block) {
+                block += 1;
             }
         } else {
-            current.push(Line { start, end, number });
+            lines.push(Line {
+                start,
+                end,
+                number,
+                block,
+            });
         }
         start = newline + 1;
     }
-    if !current.is_empty() {
-        blocks.push(current);
-    }
-    blocks
+    lines
 }
 
 /// Width of a line in characters.
@@ -126,10 +130,9 @@ pub fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-fn has_long_line(text: &str, blocks: &[Vec<Line>]) -> bool {
-    blocks
+fn has_long_line(text: &str, lines: &[Line]) -> bool {
+    lines
         .iter()
-        .flatten()
         .any(|l| l.end - l.start > MAX_WRAP_WIDTH && width(&text[l.start..l.end]) > MAX_WRAP_WIDTH)
 }
 
