@@ -10,14 +10,59 @@ pub fn hash(bytes: &[u8]) -> u64 {
     xxh3_64(bytes)
 }
 
-/// The words of a normalized paragraph as xxh3 hashes, in order, each with a flag saying
+/// A 64-bit hash of one word, for the near-duplicate search (a unit's fingerprints are
+/// [`hash`]es). Scraped text has a few words per paragraph and most are under 8 bytes, so this
+/// is the wyhash construction (the 128-bit product of two 64-bit halves of the input, folded)
+/// cut down to a few instructions per word; it mixes well enough that MinHash bins, band keys
+/// and sketches behave as with xxh3.
+pub fn word_hash(word: &[u8]) -> u64 {
+    let n = word.len();
+    let r4 = |at: usize| u64::from(u32::from_le_bytes(word[at..at + 4].try_into().unwrap()));
+    let r8 = |at: usize| u64::from_le_bytes(word[at..at + 8].try_into().unwrap());
+    // Two 64-bit halves that together hold every byte (they overlap for odd lengths).
+    let (a, b) = match n {
+        0 => (0, 0),
+        1..=3 => (
+            u64::from(word[0]) << 16 | u64::from(word[n / 2]) << 8 | u64::from(word[n - 1]),
+            0,
+        ),
+        4..=8 => (r4(0), r4(n - 4)),
+        9..=16 => (r8(0), r8(n - 8)),
+        _ => {
+            let mut h = 0;
+            let mut at = 0;
+            while at + 16 < n {
+                h = fold(r8(at) ^ WYP[1], r8(at + 8) ^ h);
+                at += 16;
+            }
+            (r8(n - 16) ^ h, r8(n - 8))
+        }
+    };
+    fold(fold(a ^ WYP[1], b ^ WYP[0] ^ n as u64) ^ WYP[2], WYP[3])
+}
+
+/// The low and the high half of the 128-bit product, xor-ed.
+fn fold(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ (product >> 64) as u64
+}
+
+/// wyhash's default secret: odd 64-bit constants with 32 bits set.
+const WYP: [u64; 4] = [
+    0x2d35_8dcc_aa6c_78a5,
+    0x8bb8_4b93_962e_acc9,
+    0x4b33_a62e_d433_d4a3,
+    0x4d5a_2da5_1de1_aa47,
+];
+
+/// The words of a normalized paragraph as [`word_hash`]es, in order, each with a flag saying
 /// whether it carries a fact that tells two similar paragraphs apart: a number, a one-letter
 /// label ("Plan A"), or a capitalized word inside a sentence (most likely a name). In a
 /// title-cased line (most words capitalized, as in headlines) capitals say nothing about names
 /// and are not flagged.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Words {
-    /// xxh3 of each word.
+    /// [`word_hash`] of each word.
     pub hashes: Vec<u64>,
     /// Whether each word carries a fact.
     pub facts: Vec<bool>,
@@ -181,6 +226,33 @@ mod tests {
         let mut other = base.clone();
         other[30] = "changed".into();
         assert!(shared(&keys(&base.join(" ")), &keys(&other.join(" "))) > 0);
+    }
+
+    #[test]
+    fn word_hashes_differ_and_mix() {
+        let words: Vec<String> = (0..50_000)
+            .map(|i: u64| {
+                let len = 1 + (i % 23) as usize;
+                let letters = (0..len).map(|k| b'a' + ((i >> (2 * k % 16)) + k as u64) as u8 % 26);
+                format!("{}{i}", String::from_utf8(letters.collect()).unwrap())
+            })
+            .collect();
+        let hashes: Vec<u64> = words.iter().map(|w| word_hash(w.as_bytes())).collect();
+        let distinct: std::collections::HashSet<_> = hashes.iter().collect();
+        assert_eq!(distinct.len(), words.len());
+        // Every bit is set in about half of the hashes (MinHash bins use the low bits, values
+        // the high ones, sketches the lowest six).
+        for bit in 0..64 {
+            let set = hashes.iter().filter(|&&h| h >> bit & 1 == 1).count();
+            assert!((23_000..27_000).contains(&set), "bit {bit}: {set}");
+        }
+        // Every length has its own hashes, and the same bytes always hash alike.
+        let a = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop";
+        let prefixes: std::collections::HashSet<_> = (0..=a.len())
+            .map(|n| word_hash(&a.as_bytes()[..n]))
+            .collect();
+        assert_eq!(prefixes.len(), a.len() + 1);
+        assert_eq!(word_hash(b"paragraph"), word_hash(b"paragraph"));
     }
 
     #[test]

@@ -1,0 +1,144 @@
+//! The words of an ASCII paragraph, found 64 bytes at a time.
+//!
+//! Every byte is classified by SIMD compares (the `wide` crate: SSE2 on x86-64, NEON on
+//! aarch64, plain code elsewhere) into bit masks, one bit per byte; where words start and end
+//! is then a matter of bit operations on the masks, and only the words themselves are visited
+//! one by one. The words are the ones UAX #29 finds in ASCII text (tests compare this path with
+//! the general one): runs of letters, digits and `_`, where `:` joins two letters, `,` and `;`
+//! join two digits, and `.` and `'` join two letters or two digits.
+
+use wide::u8x16;
+
+use super::Normalized;
+
+/// The classes of the bytes of a 64-byte block: bit `i` stands for byte `i`.
+#[derive(Clone, Copy, Default)]
+struct Block {
+    letter: u64,
+    digit: u64,
+    /// `_`.
+    connector: u64,
+    /// `:`.
+    mid_letter: u64,
+    /// `.` and `'`.
+    mid_both: u64,
+    /// `,` and `;`.
+    mid_num: u64,
+}
+
+impl Block {
+    /// Classifies up to 64 bytes (lowercase); the bytes past the end are of no class.
+    fn of(bytes: &[u8]) -> Block {
+        let mut padded = [0; 64];
+        let bytes = match bytes.len() {
+            64 => bytes,
+            n => {
+                padded[..n].copy_from_slice(bytes);
+                &padded
+            }
+        };
+        let mut block = Block::default();
+        for (k, chunk) in bytes.chunks_exact(16).enumerate() {
+            let v = u8x16::new(chunk.try_into().expect("16 bytes"));
+            // `x` is in `lo..=hi` when `x - lo` (wrapping) is at most `hi - lo`.
+            let within = |lo: u8, hi: u8| {
+                let off = v - u8x16::splat(lo);
+                off.min(u8x16::splat(hi - lo)).simd_eq(off).to_bitmask() as u64
+            };
+            let is = |b: u8| v.simd_eq(u8x16::splat(b));
+            let shift = 16 * k;
+            block.letter |= within(b'a', b'z') << shift;
+            block.digit |= within(b'0', b'9') << shift;
+            block.connector |= (is(b'_').to_bitmask() as u64) << shift;
+            block.mid_letter |= (is(b':').to_bitmask() as u64) << shift;
+            block.mid_both |= ((is(b'.') | is(b'\'')).to_bitmask() as u64) << shift;
+            block.mid_num |= ((is(b',') | is(b';')).to_bitmask() as u64) << shift;
+        }
+        block
+    }
+}
+
+/// Scratch space kept between calls.
+#[derive(Default)]
+pub(super) struct Scratch {
+    /// The paragraph lowercased, `` ` `` folded to `'`.
+    lower: String,
+    /// Per block: its classes, then which bytes are word bytes.
+    blocks: Vec<Block>,
+    words: Vec<u64>,
+}
+
+/// Appends the words of `text` (ASCII only) to `out`.
+pub(super) fn words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
+    debug_assert!(text.is_ascii());
+    let Scratch {
+        lower,
+        blocks,
+        words,
+    } = scratch;
+    lower.clear();
+    lower.push_str(text);
+    lower.make_ascii_lowercase();
+    if memchr::memchr(b'`', text.as_bytes()).is_some() {
+        *lower = lower.replace('`', "'");
+    }
+    blocks.clear();
+    blocks.extend(lower.as_bytes().chunks(64).map(Block::of));
+    // Word bytes: letters, digits, `_`, and the punctuation between two letters or two digits
+    // that joins them.
+    words.clear();
+    words.extend((0..blocks.len()).map(|k| {
+        let block = blocks[k];
+        let before = k.checked_sub(1).map_or_else(Block::default, |k| blocks[k]);
+        let after = blocks.get(k + 1).copied().unwrap_or_default();
+        let (l, d) = (block.letter, block.digit);
+        let letters_around = (l << 1 | before.letter >> 63) & (l >> 1 | after.letter << 63);
+        let digits_around = (d << 1 | before.digit >> 63) & (d >> 1 | after.digit << 63);
+        let joins = (block.mid_letter | block.mid_both) & letters_around
+            | (block.mid_num | block.mid_both) & digits_around;
+        l | d | block.connector | joins
+    }));
+    let connectors = blocks.iter().any(|b| b.connector != 0);
+    // The first and the last byte of each word, block by block; a word may go on into the
+    // next block.
+    let mut start = None;
+    for (k, &word) in words.iter().enumerate() {
+        let before = k.checked_sub(1).map_or(0, |k| words[k]);
+        let after = words.get(k + 1).copied().unwrap_or(0);
+        let mut starts = word & !(word << 1 | before >> 63);
+        let mut ends = word & !(word >> 1 | after << 63);
+        let base = 64 * k;
+        loop {
+            let s = match start {
+                Some(s) => s,
+                None if starts != 0 => base + pop(&mut starts),
+                None => break,
+            };
+            if ends == 0 {
+                start = Some(s);
+                break;
+            }
+            let e = base + pop(&mut ends) + 1;
+            start = None;
+            let digit = match (s / 64 == k).then(|| blocks[k].digit >> (s % 64)) {
+                Some(digits) => digits & (u64::MAX >> (64 - (e - s))) != 0,
+                None => lower.as_bytes()[s..e].iter().any(u8::is_ascii_digit),
+            };
+            // A run of `_` alone is no word.
+            if connectors && lower.as_bytes()[s..e].iter().all(|&b| b == b'_') {
+                continue;
+            }
+            let at = out.begin_word();
+            out.text.push_str(&lower[s..e]);
+            let capitalized = text.as_bytes()[s].is_ascii_uppercase();
+            out.end_word(at, capitalized, digit || e - s == 1);
+        }
+    }
+}
+
+/// Takes the lowest set bit out of `bits`: its position.
+fn pop(bits: &mut u64) -> usize {
+    let at = bits.trailing_zeros() as usize;
+    *bits &= *bits - 1;
+    at
+}
