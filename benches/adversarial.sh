@@ -3,6 +3,7 @@
 # wall time and peak RSS (GNU time -v). tests/adversarial.rs runs the same cases smaller.
 #
 # Usage: benches/adversarial.sh [CASE...]     (default: every case; inputs go to target/adversarial)
+# The case `linearity` times the distinct and near inputs cut to 10,000 and 100,000 paragraphs.
 # Needs: cargo, python3, GNU time at /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,4 +89,32 @@ measure jsonl-stream 0 '[[ $(wc -l < "$OUT") == 1000000 ]]' "$DIR/jsonl-stream.j
     --jsonl -q "$DIR/jsonl-stream.jsonl"
 measure deep-json 2 'grep -q "<stdin>:1: not JSON" "$ERR" || grep -q "deep.jsonl:1: not JSON" "$ERR"' \
     "$DIR/deep.jsonl" --jsonl "$DIR/deep.jsonl"
+
+# Linearity: the distinct and near cases cut to 10,000 and 100,000 paragraphs (first 20,000 and
+# 200,000 lines); each size runs for at least 2 s in all, and the mean time per run is compared.
+# Target: 100,000 paragraphs take at most 12x the time of 10,000.
+linear() { # linear NAME INPUT
+    local name=$1 input=$2
+    if [[ -n $CASES && " $CASES " != *" linearity "* ]]; then return; fi
+    head -n 20000 "$input" > "$DIR/$name-10k.txt"
+    head -n 200000 "$input" > "$DIR/$name-100k.txt"
+    local small large
+    small=$(mean_secs "$DIR/$name-10k.txt") large=$(mean_secs "$DIR/$name-100k.txt")
+    local ratio verdict
+    ratio=$(awk -v a="$small" -v b="$large" 'BEGIN { printf "%.1f", b / a }')
+    verdict=$(awk -v r="$ratio" 'BEGIN { print (r <= 12 ? "ok" : "OVER 12x") }')
+    printf '%-14s 10k %.4f s, 100k %.4f s: %sx  %s\n' "linear-$name" "$small" "$large" "$ratio" "$verdict"
+}
+mean_secs() { # mean wall seconds of `paradedup -q FILE`, run for at least 2 s in all
+    python3 - "$BIN" "$1" <<'EOF2'
+import subprocess, sys, time
+runs, start = 0, time.perf_counter()
+while runs < 3 or time.perf_counter() - start < 2:
+    subprocess.run([sys.argv[1], "-q", sys.argv[2]], stdout=subprocess.DEVNULL, check=True)
+    runs += 1
+print((time.perf_counter() - start) / runs)
+EOF2
+}
+linear distinct "$DIR/distinct.txt"
+linear near "$DIR/near.txt"
 exit $FAILED
