@@ -142,9 +142,13 @@ pub fn decide(
             1
         };
         let seg = &segments[i];
+        // The xxh3 of a one-unit block's bytes, computed before anything else.
+        let mut one_raw = None;
         if run == 1 && boilerplate.is_none() && (kept_long || !is_long(seg)) {
             // A byte-for-byte repeat needs no normalizing (the common repeat in scraped text).
-            if let Some(decision) = index.find_exact(text, seg.start..seg.end) {
+            let raw = hash(&text.as_bytes()[seg.start..seg.end]);
+            one_raw = Some(raw);
+            if let Some(decision) = index.find_exact(text, seg.start..seg.end, raw) {
                 decisions.push(decision);
                 i += 1;
                 continue;
@@ -164,8 +168,9 @@ pub fn decide(
                 .iter()
                 .for_each(|line| block_words.extend(line));
             if !block_words.is_empty() {
+                let prints = Prints::of(text, range.clone(), &block_words);
                 let found = index
-                    .find_same(text, range.clone(), &block_words)
+                    .find_same(text, range.clone(), &block_words, prints)
                     .filter(|_| kept_long || !segments[i..i + run].iter().any(is_long));
                 if let Some(decision) = found {
                     decisions.extend(std::iter::repeat_n(decision, run));
@@ -189,16 +194,22 @@ pub fn decide(
                 decisions.push(Decision::Boilerplate { pages });
                 continue;
             }
-            let (mut decision, keys) = index.find(text, range.clone(), normalized, threshold);
-            if is_long(seg) && !kept_long {
+            let prints = Prints {
+                raw: one_raw.unwrap_or_else(|| hash(text[range.clone()].as_bytes())),
+                normalized: hash(normalized.text.as_bytes()),
+            };
+            let (mut decision, keys) =
+                index.find(text, range.clone(), normalized, prints, threshold);
+            let long = is_long(seg);
+            if long && !kept_long {
                 // The first long line stays: without one, a second run would read the text
                 // as hard-wrapped and cut it into other units (and cleaning twice could remove
                 // more than cleaning once).
                 decision = Decision::Keep;
             }
             if decision == Decision::Keep {
-                kept_long |= is_long(seg);
-                index.insert(text, j, range, normalized, keys);
+                kept_long |= long;
+                index.insert(j, range, normalized, prints, keys);
             }
             decisions.push(decision);
         }
@@ -209,7 +220,8 @@ pub fn decide(
                 .filter(|&j| decisions[j] == Decision::Keep)
                 .collect();
             if kept.len() == run {
-                index.insert(text, i, range, &block_words, None);
+                let prints = Prints::of(text, range.clone(), &block_words);
+                index.insert(i, range, &block_words, prints, None);
             } else if let Some(&first) = kept.first() {
                 let mut rest_keys = None;
                 // What stays of the block is what a second run sees as the block: compare it
@@ -228,7 +240,7 @@ pub fn decide(
                     rest_keys = keys;
                     found
                 } else {
-                    index.find_normalized(text, &normalized)
+                    index.find_normalized(text, &normalized, hash(normalized.text.as_bytes()))
                 };
                 // A match with one of the block's own lines is no repeat (one line is left, or
                 // one line and punctuation).
@@ -329,20 +341,21 @@ impl Index {
         text: &str,
         range: Range<usize>,
         normalized: &Normalized,
+        prints: Prints,
     ) -> Option<Decision> {
-        (self.find_exact(text, range)).or_else(|| self.find_normalized(text, normalized))
+        (self.find_exact(text, range, prints.raw))
+            .or_else(|| self.find_normalized(text, normalized, prints.normalized))
     }
 
-    /// An exact match for the text at `range`.
-    fn find_exact(&self, text: &str, range: Range<usize>) -> Option<Decision> {
-        let raw = &text[range];
-        let e = &self.entries[*self.raw.get(&hash(raw.as_bytes()))?];
-        (e.alive && text[e.range.clone()] == *raw).then(|| remove(e.unit, Reason::Exact, 1.0))
+    /// An exact match for the text at `range`, whose xxh3 is `raw`.
+    fn find_exact(&self, text: &str, range: Range<usize>, raw: u64) -> Option<Decision> {
+        let bytes = &text[range];
+        let e = &self.entries[*self.raw.get(&raw)?];
+        (e.alive && text[e.range.clone()] == *bytes).then(|| remove(e.unit, Reason::Exact, 1.0))
     }
 
-    /// A normalized match for `normalized`.
-    fn find_normalized(&self, text: &str, normalized: &Normalized) -> Option<Decision> {
-        let key = hash(normalized.text.as_bytes());
+    /// A normalized match for `normalized`, whose xxh3 is `key`.
+    fn find_normalized(&self, text: &str, normalized: &Normalized, key: u64) -> Option<Decision> {
         let id = *self.normalized.get(&key)?;
         let e = Some(&self.entries[id]).filter(|e| e.alive)?;
         let same = match self.rests.get(&id) {
@@ -362,7 +375,8 @@ impl Index {
         own: &Range<usize>,
     ) -> (Option<Decision>, Option<NearKeys>) {
         let outside = |d: &Decision| matches!(d, Decision::Remove { of, .. } if !own.contains(of));
-        if let Some(d) = self.find_normalized(text, normalized).filter(outside) {
+        let key = hash(normalized.text.as_bytes());
+        if let Some(d) = self.find_normalized(text, normalized, key).filter(outside) {
             return (Some(d), None);
         }
         if normalized.len() < MIN_NEAR_WORDS {
@@ -485,9 +499,10 @@ impl Index {
         text: &str,
         range: Range<usize>,
         normalized: &Normalized,
+        prints: Prints,
         threshold: f64,
     ) -> (Decision, Option<NearKeys>) {
-        if let Some(decision) = self.find_same(text, range, normalized) {
+        if let Some(decision) = self.find_same(text, range, normalized, prints) {
             return (decision, None);
         }
         if normalized.len() < MIN_NEAR_WORDS {
@@ -503,28 +518,34 @@ impl Index {
     /// Remembers a kept text; with near-duplicate keys, it can also be found as one.
     fn insert(
         &mut self,
-        text: &str,
         unit: usize,
         range: Range<usize>,
         normalized: &Normalized,
+        prints: Prints,
         keys: Option<NearKeys>,
     ) {
         let id = self.entries.len();
         self.entries
-            .push(Entry::new(unit, range.clone(), normalized, keys.is_some()));
-        claim(
-            &mut self.raw,
-            &self.entries,
-            hash(text[range].as_bytes()),
-            id,
-        );
-        claim(
-            &mut self.normalized,
-            &self.entries,
-            hash(normalized.text.as_bytes()),
-            id,
-        );
+            .push(Entry::new(unit, range, normalized, keys.is_some()));
+        claim(&mut self.raw, &self.entries, prints.raw, id);
+        claim(&mut self.normalized, &self.entries, prints.normalized, id);
         self.add_to_buckets(id, keys);
+    }
+}
+
+/// The fingerprints of a unit: the xxh3 of its bytes and of its normalized text.
+#[derive(Clone, Copy)]
+struct Prints {
+    raw: u64,
+    normalized: u64,
+}
+
+impl Prints {
+    fn of(text: &str, range: Range<usize>, normalized: &Normalized) -> Prints {
+        Prints {
+            raw: hash(text[range].as_bytes()),
+            normalized: hash(normalized.text.as_bytes()),
+        }
     }
 }
 

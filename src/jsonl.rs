@@ -264,7 +264,7 @@ fn splice_string<'p>(
     pieces: impl Iterator<Item = &'p str>,
 ) -> String {
     let mut out = Vec::with_capacity(line.len());
-    out.extend_from_slice(line[..range.start].as_bytes());
+    out.extend_from_slice(&line.as_bytes()[..range.start]);
     out.push(b'"');
     let mut encoder = serde_json::Serializer::with_formatter(&mut out, Unquoted);
     for piece in pieces {
@@ -273,7 +273,7 @@ fn splice_string<'p>(
             .expect("writing to memory does not fail");
     }
     out.push(b'"');
-    out.extend_from_slice(line[range.end..].as_bytes());
+    out.extend_from_slice(&line.as_bytes()[range.end..]);
     String::from_utf8(out).expect("JSON text made of text is UTF-8")
 }
 
