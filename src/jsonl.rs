@@ -205,12 +205,20 @@ pub fn clean_record_with<'a>(
         offset: e.valid_up_to(),
     })?;
     let range = find_field(line, &format.field)?;
-    let text: Cow<'_, str> = field_string(line, range.clone(), format)?;
+    // The field's text is decoded into a buffer kept between records.
+    let mut buffer = DECODED.with_borrow_mut(std::mem::take);
+    let decoded: String;
+    let text = if unescape(&line[range.clone()], &mut buffer) {
+        &buffer
+    } else {
+        decoded = field_string(line, range.clone(), format)?;
+        &decoded
+    };
     let site = format.boilerplate.as_ref().map(|(state, rule)| {
         PageSite::new(state, &format.grouping.site_of(line), *rule)
             .title(format.grouping.title_of(line).as_deref())
     });
-    let cleaned = cleaner.clean_page(&text, site.as_ref());
+    let cleaned = cleaner.clean_page(text, site.as_ref());
     inspect(&cleaned);
     let stats = cleaned.stats();
     let mut out = Cow::Borrowed(line);
@@ -228,11 +236,74 @@ pub fn clean_record_with<'a>(
         stats_json.push('}');
         out = Cow::Owned(set_top_level(&out, name, &stats_json)?);
     }
+    let left_as_is = cleaned.left_as_is();
+    DECODED.with_borrow_mut(|slot| *slot = buffer);
     Ok(CleanedRecord {
         line: out,
         stats,
-        left_as_is: cleaned.left_as_is(),
+        left_as_is,
     })
+}
+
+thread_local! {
+    /// The decoded text of the record being cleaned, kept between records.
+    static DECODED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Decodes `raw`, a JSON string that serde_json has already read as valid JSON, into `out`.
+/// Returns false, leaving the decoding to serde_json, when `raw` is no string or has a `\u`
+/// escape of a lone UTF-16 surrogate (serde_json says what is wrong with it).
+fn unescape(raw: &str, out: &mut String) -> bool {
+    out.clear();
+    let Some(mut rest) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+        return false;
+    };
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        let hex = |from: usize| {
+            let digits = rest.get(at + from..at + from + 4)?;
+            digits
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit())
+                .then_some(())?;
+            u32::from_str_radix(digits, 16).ok()
+        };
+        let (c, len) = match rest.as_bytes().get(at + 1) {
+            Some(b'n') => ('\n', 2),
+            Some(b't') => ('\t', 2),
+            Some(b'r') => ('\r', 2),
+            Some(b'b') => ('\u{8}', 2),
+            Some(b'f') => ('\u{c}', 2),
+            Some(&b @ (b'"' | b'\\' | b'/')) => (char::from(b), 2),
+            Some(b'u') => {
+                let Some(unit) = hex(2) else { return false };
+                match unit {
+                    0xD800..=0xDBFF => {
+                        // A surrogate pair: the high half, then `\u` and the low half.
+                        let low = (rest.get(at + 6..at + 8) == Some("\\u"))
+                            .then(|| hex(8))
+                            .flatten()
+                            .filter(|low| (0xDC00..=0xDFFF).contains(low));
+                        let Some(low) = low else { return false };
+                        let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        match char::from_u32(code) {
+                            Some(c) => (c, 12),
+                            None => return false,
+                        }
+                    }
+                    _ => match char::from_u32(unit) {
+                        Some(c) => (c, 6),
+                        None => return false,
+                    },
+                }
+            }
+            _ => return false,
+        };
+        out.push(c);
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    true
 }
 
 /// The top-level member `name` of the record `line` as text: a string's value, or the JSON
@@ -370,6 +441,7 @@ fn set_top_level(line: &str, name: &str, value: &str) -> Result<String, RecordEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn clean(line: &str, field: &str) -> Result<String, RecordError> {
         let format = RecordFormat::new(field);
@@ -377,6 +449,35 @@ mod tests {
     }
 
     const TEXT: &str = r#""Headline here\n\nBody text.\n\nHeadline here""#;
+
+    proptest::proptest! {
+        /// The fast decoder reads every JSON string as serde_json does, and leaves to it
+        /// exactly the strings serde_json rejects (lone surrogates).
+        #[test]
+        fn unescape_decodes_as_serde_json(
+            pieces in proptest::collection::vec(proptest::prop_oneof![
+                "[a-z é\"\\\\/\t\n\u{1F600}\u{7f}]{0,8}".prop_map(|s| {
+                    let json = serde_json::to_string(&s).unwrap();
+                    json[1..json.len() - 1].to_owned()
+                }),
+                proptest::sample::select(vec![
+                    "\\n", "\\t", "\\r", "\\b", "\\f", "\\/", "\\\"", "\\\\",
+                    "\\u00e9", "\\u00E9", "\\u0000", "\\u001f", "\\ud83d\\ude00",
+                    "\\uD83D\\uDE00", "\\ud800", "\\udc00", "\\ud83d\\u0041", "\\ud83d",
+                ]).prop_map(str::to_owned),
+            ], 0..12)
+        ) {
+            let raw = format!("\"{}\"", pieces.concat());
+            let mut fast = String::new();
+            match serde_json::from_str::<String>(&raw) {
+                Ok(text) => {
+                    proptest::prop_assert!(unescape(&raw, &mut fast), "{}", raw);
+                    proptest::prop_assert_eq!(fast, text);
+                }
+                Err(_) => proptest::prop_assert!(!unescape(&raw, &mut fast), "{}", raw),
+            }
+        }
+    }
 
     #[test]
     fn only_the_field_changes() {
