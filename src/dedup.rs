@@ -115,11 +115,13 @@ pub fn decide(
     // The tables of the previous text on this thread, emptied: their memory is reused.
     let mut index = INDEX.with_borrow_mut(std::mem::take);
     index.clear();
-    let mut normalized = Normalized::default();
+    let Scratch {
+        mut normalized,
+        mut lines,
+        mut block_words,
+    } = std::mem::take(&mut index.scratch);
     // The normalized lines of the current block (a block is the words of its lines, in order),
     // and the block as a whole.
-    let mut lines: Vec<Normalized> = Vec::new();
-    let mut block_words = Normalized::default();
     // Whether the text has a line too long for hard-wrapped prose (then `segment` made every
     // line a unit, and wrapped paragraphs are single units otherwise).
     let is_long = |s: &Segment| {
@@ -268,6 +270,11 @@ pub fn decide(
         }
         i += run;
     }
+    index.scratch = Scratch {
+        normalized,
+        lines,
+        block_words,
+    };
     INDEX.with_borrow_mut(|slot| *slot = index);
     decisions
 }
@@ -322,6 +329,28 @@ struct Index {
     /// Normalized text of entries for which it is not the normalized text of their range (the
     /// kept lines of a block whose other lines were removed).
     rests: FxHashMap<usize, Normalized>,
+    /// Buffers of [`decide`], kept from text to text.
+    scratch: Scratch,
+    /// Buffers of the near-duplicate search.
+    near: std::cell::RefCell<NearScratch>,
+}
+
+/// Buffers of [`Index::best_near`]: the entries filed under a unit's keys (with their weight),
+/// the candidates among them (with their shared keys and similarity bound), and one
+/// candidate's words.
+#[derive(Default)]
+struct NearScratch {
+    members: Vec<(u32, u32)>,
+    candidates: Vec<(usize, u32, f64)>,
+    entry_words: Normalized,
+}
+
+/// Buffers of [`decide`]: a unit (or what stays of a block), the lines of a block, the block.
+#[derive(Default)]
+struct Scratch {
+    normalized: Normalized,
+    lines: Vec<Normalized>,
+    block_words: Normalized,
 }
 
 impl Index {
@@ -398,7 +427,13 @@ impl Index {
     ) -> Option<Decision> {
         // (entry, weight): sharing an end counts as much as the least number of bands a
         // candidate must share.
-        let mut members: Vec<(u32, u32)> = Vec::new();
+        let mut scratch = self.near.borrow_mut();
+        let NearScratch {
+            members,
+            candidates,
+            entry_words,
+        } = &mut *scratch;
+        members.clear();
         let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS));
         let bands = keys.bands.iter().flatten().map(|k| (k, 1));
         for (key, weight) in ends.chain(bands) {
@@ -416,7 +451,8 @@ impl Index {
         members.sort_unstable();
         // Candidates that cannot reach the threshold (going by their number of words and their
         // sketch) are dropped before the best are confirmed.
-        let mut candidates: Vec<(usize, u32, f64)> = members
+        candidates.clear();
+        let found = members
             .chunk_by(|a, b| a.0 == b.0)
             .map(|run| (run[0].0 as usize, run.iter().map(|m| m.1).sum()))
             .filter(|c| c.1 >= MIN_SHARED_BANDS)
@@ -428,8 +464,8 @@ impl Index {
                     && dice_bound(query.len(), entry.words as usize) >= threshold;
                 let bound = sketch_bound(query, entry);
                 (possible && bound >= threshold).then_some((e, shared, bound))
-            })
-            .collect();
+            });
+        candidates.extend(found);
         // The most similar by their sketches first, then those sharing the most keys, then the
         // earliest entry.
         candidates.sort_unstable_by(|a, b| {
@@ -438,15 +474,14 @@ impl Index {
                 .then(a.0.cmp(&b.0))
         });
         let mut best: Option<(usize, f64)> = None;
-        let mut scratch = Normalized::default();
         let mut words = None;
         for &(e, _, _) in candidates.iter().take(MAX_CANDIDATES) {
             let entry = &self.entries[e];
             let kept = match self.rests.get(&e) {
                 Some(rest) => Words::new(rest),
                 None => {
-                    normalize_into(&text[entry.range.clone()], &mut scratch);
-                    Words::new(&scratch)
+                    normalize_into(&text[entry.range.clone()], entry_words);
+                    Words::new(entry_words)
                 }
             };
             let words = words.get_or_insert_with(|| Words::new(query));
