@@ -73,7 +73,9 @@ measure "paradedup --json, text files, -j1" "$text_mb" "$summary_removed" -- "$b
 measure "paradedup --jsonl --across -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j1 --verbose "$dir/pages.jsonl"
 
 if [ "$peers" = 1 ]; then
-    # The peers are slow: they and paradedup run on the first $peer_mb MB of the same records.
+    # trafilatura is slow: it and paradedup run on the first $peer_mb MB of the same records.
+    # dolma runs on all records (the same bytes as "paradedup --jsonl -j1"): it spends about a
+    # second starting up (Python, a 32 MB Bloom filter), which would dominate a small input.
     head -c "$((peer_mb * 1000000))" "$dir/pages.jsonl" | sed '$d' > "$dir/peers.jsonl"
     peers_mb=$(awk "BEGIN{print $(stat -c %s "$dir/peers.jsonl")/1e6}")
     measure "paradedup --jsonl -j1 (peer subset)" "$peers_mb" "$summary_removed" -- \
@@ -90,9 +92,17 @@ if [ "$peers" = 1 ]; then
         target/venv-dolma/bin/pip install --quiet --use-deprecated=legacy-resolver "numpy<2" "dolma==1.2.1"
     fi
     rm -rf "$dir/dolma" && mkdir -p "$dir/dolma/documents"
-    gzip -1 -c "$dir/peers.jsonl" > "$dir/dolma/documents/pages.jsonl.gz"
-    measure "dolma dedupe, paragraphs (peer subset)" "$peers_mb" 'tail -1 $tmp/out' -- \
+    gzip -1 -c "$dir/pages.jsonl" > "$dir/dolma/documents/pages.jsonl.gz"
+    measure "dolma dedupe, paragraphs (all records, reads gzip)" "$jsonl_mb" 'tail -1 $tmp/out' -- \
         bash benches/peers/dolma_dedup.sh target/venv-dolma "$dir/dolma"
+    # Fixed cost of each peer: one record.
+    head -1 "$dir/peers.jsonl" > "$tmp/one.jsonl"
+    rm -rf "$tmp/dolma-one" && mkdir -p "$tmp/dolma-one/documents"
+    gzip -1 -c "$tmp/one.jsonl" > "$tmp/dolma-one/documents/one.jsonl.gz"
+    fixed() { /usr/bin/time -f %e -o "$tmp/fixed" "$@" > /dev/null 2>&1; cat "$tmp/fixed"; }
+    fixed_cost="one record: dolma $(fixed bash benches/peers/dolma_dedup.sh target/venv-dolma "$tmp/dolma-one") s, \
+trafilatura $(fixed target/venv-trafilatura/bin/python benches/peers/trafilatura_dedup.py "$tmp/one.jsonl") s, \
+paradedup $(fixed "$bin" --jsonl -q "$tmp/one.jsonl") s"
 fi
 
 ours=$(printf '%s\n' "${rows[@]}" | awk -F'|' '$1=="paradedup --jsonl -j1" {print $2/$3}')
@@ -108,5 +118,6 @@ for row in "${rows[@]}"; do
         if (t > 0) printf "| %s | %.1f | %.2f× | %.0f MB | %s |\n", n, s / t, (o > 0 ? s / t / o : 0), r / 1024, x
         else printf "| %s | > %.0f | > %.0f× | %.0f MB | %s |\n", n, s / 0.01, (o > 0 ? s / 0.01 / o : 0), r / 1024, x }'
 done
+[ -n "${fixed_cost:-}" ] && echo && echo "$fixed_cost"
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
