@@ -390,15 +390,25 @@ fn unicode_words(paragraph: &str, out: &mut Normalized) {
         }
         for word in folded.unicode_words() {
             let at = out.begin_word();
-            out.text.extend(word.chars().flat_map(char::to_lowercase));
+            for c in word.chars() {
+                if caseless(c) {
+                    out.text.push(c);
+                } else {
+                    out.text.extend(c.to_lowercase());
+                }
+            }
             let numeric = out.text[at..].chars().any(char::is_numeric);
-            out.end_word_numeric(
-                at,
-                word.chars().next().is_some_and(char::is_uppercase),
-                numeric,
-            );
+            let first = word.chars().next();
+            let capitalized = first.is_some_and(|c| !caseless(c) && c.is_uppercase());
+            out.end_word_numeric(at, capitalized, numeric);
         }
     });
+}
+
+/// Whether `c` is in a script without case (Arabic, Thai, kana, CJK, Hangul syllables), so
+/// it is its own lowercase and no capital: the general path skips the case tables for them.
+fn caseless(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0E00}'..='\u{0E7F}' | '\u{3040}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
 /// Word-boundary class of a character (UAX #29, restricted to what the fast path knows).
@@ -529,6 +539,17 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 300, "{checked}");
+    }
+
+    #[test]
+    fn caseless_characters_have_no_case() {
+        let caseless = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| caseless(c));
+        for c in caseless {
+            assert!(!c.is_uppercase() && !c.is_lowercase(), "{c:?}");
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+        }
     }
 
     #[test]
