@@ -207,9 +207,10 @@ pub fn clean_record_with<'a>(
     let range = find_field(line, &format.field)?;
     // The field's text is decoded into a buffer kept between records.
     let mut buffer = DECODED.with_borrow_mut(std::mem::take);
+    let fast = unescape(&line[range.clone()], &mut buffer);
     let decoded: String;
-    let text = if unescape(&line[range.clone()], &mut buffer) {
-        &buffer
+    let text = if fast {
+        &buffer.text
     } else {
         decoded = field_string(line, range.clone(), format)?;
         &decoded
@@ -222,7 +223,9 @@ pub fn clean_record_with<'a>(
     inspect(&cleaned);
     let stats = cleaned.stats();
     let mut out = Cow::Borrowed(line);
-    if cleaned.is_changed() {
+    if cleaned.is_changed() && fast {
+        out = Cow::Owned(splice_kept(line, range, &buffer, cleaned.cuts()));
+    } else if cleaned.is_changed() {
         out = Cow::Owned(splice_string(line, range, cleaned.kept()));
     }
     if let Some(name) = &format.stats_field {
@@ -247,14 +250,58 @@ pub fn clean_record_with<'a>(
 
 thread_local! {
     /// The decoded text of the record being cleaned, kept between records.
-    static DECODED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static DECODED: std::cell::RefCell<Decoded> = std::cell::RefCell::default();
+}
+
+/// A JSON string's text, with where its escapes are: enough to find the JSON text of any piece
+/// of the text, so kept pieces are copied from the record as they were written.
+#[derive(Default)]
+struct Decoded {
+    text: String,
+    /// For each escape, in order: where its character ends in `text`, and how many more bytes
+    /// the JSON string's contents have than `text` up to there.
+    escapes: Vec<(usize, usize)>,
+}
+
+impl Decoded {
+    /// Where byte `at` of the text (a character boundary) is in the JSON string's contents.
+    fn raw_offset(&self, at: usize) -> usize {
+        let before = self.escapes.partition_point(|&(end, _)| end <= at);
+        at + before.checked_sub(1).map_or(0, |i| self.escapes[i].1)
+    }
+}
+
+/// `line` with the JSON string at `range` (decoded in `decoded`) cut down to what stays of its
+/// text after `cuts` (ranges of the text): the kept pieces are copied as they are in `line`.
+fn splice_kept(
+    line: &str,
+    range: Range<usize>,
+    decoded: &Decoded,
+    cuts: &[Range<usize>],
+) -> String {
+    // The string's contents, without its quotes.
+    let contents = range.start + 1..range.end - 1;
+    let raw = |at: usize| contents.start + decoded.raw_offset(at);
+    let len = decoded.text.len();
+    let mut out = String::with_capacity(line.len());
+    out.push_str(&line[..contents.start]);
+    let starts = std::iter::once(0).chain(cuts.iter().map(|c| c.end));
+    let ends = cuts.iter().map(|c| c.start).chain([len]);
+    for (start, end) in starts.zip(ends).filter(|(s, e)| s < e) {
+        out.push_str(&line[raw(start)..raw(end)]);
+    }
+    out.push_str(&line[contents.end..]);
+    out
 }
 
 /// Decodes `raw`, a JSON string that serde_json has already read as valid JSON, into `out`.
 /// Returns false, leaving the decoding to serde_json, when `raw` is no string or has a `\u`
 /// escape of a lone UTF-16 surrogate (serde_json says what is wrong with it).
-fn unescape(raw: &str, out: &mut String) -> bool {
+fn unescape(raw: &str, decoded: &mut Decoded) -> bool {
+    let Decoded { text: out, escapes } = decoded;
     out.clear();
+    escapes.clear();
+    let mut extra = 0;
     let Some(mut rest) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
         return false;
     };
@@ -300,6 +347,8 @@ fn unescape(raw: &str, out: &mut String) -> bool {
             _ => return false,
         };
         out.push(c);
+        extra += len - c.len_utf8();
+        escapes.push((out.len(), extra));
         rest = &rest[at + len..];
     }
     out.push_str(rest);
@@ -468,11 +517,19 @@ mod tests {
             ], 0..12)
         ) {
             let raw = format!("\"{}\"", pieces.concat());
-            let mut fast = String::new();
+            let mut fast = Decoded::default();
             match serde_json::from_str::<String>(&raw) {
                 Ok(text) => {
                     proptest::prop_assert!(unescape(&raw, &mut fast), "{}", raw);
-                    proptest::prop_assert_eq!(fast, text);
+                    proptest::prop_assert_eq!(&fast.text, &text);
+                    // Every character boundary of the text maps to where the character is in
+                    // the JSON, so any piece of the text is copied as the JSON wrote it.
+                    let contents = &raw[1..raw.len() - 1];
+                    for (at, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                        let piece = &contents[fast.raw_offset(at)..];
+                        let rest: String = serde_json::from_str(&format!("\"{piece}\"")).unwrap();
+                        proptest::prop_assert_eq!(rest, &text[at..]);
+                    }
                 }
                 Err(_) => proptest::prop_assert!(!unescape(&raw, &mut fast), "{}", raw),
             }
@@ -485,6 +542,17 @@ mod tests {
         assert_eq!(
             clean(&line, "text").unwrap(),
             r#"{"id": 1.50, "text": "Headline here\n\nBody text.", "z":[1e3, "\u00e9"]}"#
+        );
+    }
+
+    #[test]
+    fn kept_text_is_written_as_the_record_wrote_it() {
+        // Escapes that decode to the same text stay as they were: `\u00e9`, `\/`, `\u2019`,
+        // a surrogate pair, and a repeat written with other escapes is still a repeat.
+        let line = r#"{"text": "Caf\u00e9 \/ bar\n\nIt\u2019s \ud83d\ude00 here.\n\nCaf\u00E9 \/ bar\n\nEnd \"quoted\"\t."}"#;
+        assert_eq!(
+            clean(line, "text").unwrap(),
+            r#"{"text": "Caf\u00e9 \/ bar\n\nIt\u2019s \ud83d\ude00 here.\n\nEnd \"quoted\"\t."}"#
         );
     }
 
