@@ -542,6 +542,23 @@ mod tests {
     }
 
     #[test]
+    fn paragraphs_longer_than_a_window_match_the_general_path() {
+        // Windows end at whitespace: words, joins ("U.S.", "3.5") and runs without any
+        // whitespace around the window edges come out as in one piece.
+        let words = [
+            "U.S.", "3.5", "don't", "a:b", "x_y", "Word", "1,000", "end.",
+        ];
+        let mut text: String = (0..30_000)
+            .map(|i| words[i % words.len()])
+            .collect::<Vec<_>>()
+            .join(" ");
+        text.push_str(&"long".repeat(40_000));
+        text.push_str("\n tail");
+        assert!(text.len() > 3 * 65_536);
+        assert_eq!(normalize(&text), general(&text));
+    }
+
+    #[test]
     fn caseless_characters_have_no_case() {
         let caseless = (0..=0x10FFFF)
             .filter_map(char::from_u32)

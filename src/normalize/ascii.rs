@@ -61,6 +61,7 @@ impl Block {
 /// Scratch space kept between calls.
 #[derive(Default)]
 pub(super) struct Scratch {
+    // Sized for a window (see [`words`]), not for the paragraph.
     /// The paragraph lowercased, `` ` `` folded to `'`.
     lower: String,
     /// Per block: its classes, then which bytes are word bytes.
@@ -68,8 +69,27 @@ pub(super) struct Scratch {
     words: Vec<u64>,
 }
 
+/// Scratch space is sized for pieces of about this many bytes.
+const WINDOW: usize = 1 << 16;
+
 /// Appends the words of `text` (ASCII only) to `out`.
+///
+/// No word spans whitespace, so a long paragraph is read in windows that end at whitespace:
+/// the scratch space stays small however long the paragraph.
 pub(super) fn words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
+    let mut rest = text;
+    while rest.len() > WINDOW {
+        let cut = (rest.as_bytes()[WINDOW..].iter())
+            .position(u8::is_ascii_whitespace)
+            .map_or(rest.len(), |n| WINDOW + n);
+        window_words(&rest[..cut], scratch, out);
+        rest = &rest[cut..];
+    }
+    window_words(rest, scratch, out);
+}
+
+/// Appends the words of `text` (ASCII only) to `out`.
+fn window_words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
     debug_assert!(text.is_ascii());
     let Scratch {
         lower,
