@@ -5,7 +5,9 @@
 //! inside the run goes, plus the separator after it; the separator before it goes instead when
 //! the run ends the text (so the text keeps its own ending: final newline or none), or when the
 //! run ends a block whose earlier lines stay (so the blank line that follows still separates
-//! that block from the next).
+//! that block from the next). A run that goes from inside one block into another whose later
+//! lines stay is cut in two around the blank line after the first block, so the kept lines of
+//! two blocks never end up in one.
 //!
 //! Invariant: the cuts are sorted, disjoint and non-empty, and the text with the cuts taken out
 //! is the kept text; the kept pieces and the cuts, put back in order, are the input.
@@ -34,6 +36,21 @@ pub fn cuts(segments: &[Segment], decisions: &[Decision]) -> Vec<Range<usize>> {
         let before = first.checked_sub(1).map(|p| &segments[p]);
         let after = segments.get(i);
         let cut = match (before, after) {
+            // The run goes from inside one block into another, and lines stay on both sides:
+            // cut it in two so the blank line after the first block still separates the two
+            // blocks' kept lines (joined, they would read as one block, which a second run
+            // could find repeated).
+            (Some(b), Some(a))
+                if b.block == segments[first].block
+                    && a.block == segments[last].block
+                    && b.block != a.block =>
+            {
+                let split = (first..=last)
+                    .find(|&j| segments[j].block != b.block)
+                    .expect("the run reaches another block");
+                out.push(b.end..segments[split - 1].end);
+                segments[split].start..a.start
+            }
             // The separator before the run is a line break inside a block whose earlier lines
             // stay, and the one after it a blank line: keep the blank line.
             (Some(b), Some(a))
@@ -103,6 +120,43 @@ mod tests {
     fn last_line_of_a_block_keeps_the_blank_line() {
         assert_eq!(cut("A\nH\n\nC\n", Unit::Line, &[1]), "A\n\nC\n");
         assert_eq!(cut("A\nH\n\nC\n", Unit::Line, &[0]), "H\n\nC\n");
+    }
+
+    #[test]
+    fn blocks_with_kept_lines_stay_apart() {
+        // The end of one block and the start of the next go; the blank line between stays.
+        assert_eq!(
+            cut(
+                "A
+X
+
+Y
+B
+",
+                Unit::Line,
+                &[1, 2]
+            ),
+            "A
+
+B
+"
+        );
+        assert_eq!(
+            cut(
+                "A
+X
+
+M
+
+Y
+B",
+                Unit::Line,
+                &[1, 2, 3]
+            ),
+            "A
+
+B"
+        );
     }
 
     #[test]

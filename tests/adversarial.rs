@@ -824,6 +824,18 @@ fn fuzz_clean_minimized_auto_near_duplicate_after_line_removal() {
     assert_idempotent(minimized, Unit::Auto, 97.0 / 255.0);
 }
 
+/// Found by the `clean` fuzz target (session 3, 360 s), shrunk by dropping lines and bytes.
+/// Pass 1: the second "a" of block 2 and the two "a"s of block 3 go, and the cut took the blank
+/// line between the blocks, so the kept "a" and "b" became one block. Pass 2: that block, "a b",
+/// repeats line 1 ("a\rb": a lone carriage return is no line break) after normalization. The
+/// cut now keeps the blank line between two blocks that both keep lines.
+#[test]
+fn fuzz_clean_minimized_cut_joined_two_blocks() {
+    assert_idempotent("a\rb\n\na\na\n\na\na\nb", Unit::Auto, 0.8);
+    let found = "a\rb\n\n:\0a;\rb\n\n:\0a\r\na\nb\n\r\na\nb\na\na\n\na\na\n\na\na\nb\n\na\nb\n";
+    assert_idempotent(found, Unit::Auto, 204.0 / 255.0);
+}
+
 /// The same bug, found by `hostile_documents_keep_every_invariant` in tests/props.rs (shrunk),
 /// still failing after eca65b6. Pass 1: the second "Storm Hits Coast" line (line 5) goes as
 /// an exact repeat, and line 7 (the Russian sentence without " | Site News") stays. Pass 2:
