@@ -275,6 +275,7 @@ pub fn decide(
         lines,
         block_words,
     };
+    index.scratch.shrink();
     INDEX.with_borrow_mut(|slot| *slot = index);
     decisions
 }
@@ -351,6 +352,22 @@ struct Scratch {
     normalized: Normalized,
     lines: Vec<Normalized>,
     block_words: Normalized,
+}
+
+impl Scratch {
+    /// Lets go of buffers a very long unit made large, so one huge text does not keep its
+    /// memory for the rest of the run.
+    fn shrink(&mut self) {
+        let large = |n: &Normalized| n.text.capacity() > 1 << 20;
+        for n in std::iter::once(&mut self.normalized)
+            .chain(&mut self.lines)
+            .chain([&mut self.block_words])
+        {
+            if large(n) {
+                *n = Normalized::default();
+            }
+        }
+    }
 }
 
 impl Index {
