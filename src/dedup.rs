@@ -358,7 +358,7 @@ impl Scratch {
     /// Lets go of buffers a very long unit made large, so one huge text does not keep its
     /// memory for the rest of the run.
     fn shrink(&mut self) {
-        let large = |n: &Normalized| n.text.capacity() > 1 << 20;
+        let large = |n: &Normalized| n.text.capacity() > crate::normalize::MAX_KEPT_SCRATCH;
         for n in std::iter::once(&mut self.normalized)
             .chain(&mut self.lines)
             .chain([&mut self.block_words])

@@ -121,6 +121,10 @@ pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
         } else {
             return false;
         }
+        // A copy of a huge paragraph is not kept for the rest of the run.
+        if stand_in.capacity() > MAX_KEPT_SCRATCH {
+            *stand_in = String::new();
+        }
         true
     });
     if !done {
@@ -371,6 +375,10 @@ fn wide(text: &str, i: usize) -> (Class, usize) {
     (class, c.len_utf8())
 }
 
+/// Scratch buffers that grew beyond this many bytes (for a huge paragraph) are let go of
+/// after use.
+pub(crate) const MAX_KEPT_SCRATCH: usize = 1 << 20;
+
 thread_local! {
     /// The paragraph being normalized with ASCII stand-ins, and the ASCII path's scratch
     /// space, kept between calls.
@@ -401,6 +409,9 @@ fn unicode_words(paragraph: &str, out: &mut Normalized) {
             let first = word.chars().next();
             let capitalized = first.is_some_and(|c| !caseless(c) && c.is_uppercase());
             out.end_word_numeric(at, capitalized, numeric);
+        }
+        if folded.capacity() > MAX_KEPT_SCRATCH {
+            *folded = String::new();
         }
     });
 }

@@ -5,7 +5,8 @@
 //! is then a matter of bit operations on the masks, and only the words themselves are visited
 //! one by one. The words are the ones UAX #29 finds in ASCII text (tests compare this path with
 //! the general one): runs of letters, digits and `_`, where `:` joins two letters, `,` and `;`
-//! join two digits, and `.` and `'` join two letters or two digits.
+//! join two digits, and `.` and `'` join two letters or two digits (`` ` `` counts as `'`,
+//! and is folded to it).
 
 use wide::u8x16;
 
@@ -58,15 +59,14 @@ impl Block {
     }
 }
 
-/// Scratch space kept between calls.
+/// Scratch space kept between calls, sized for a window (see [`words`]), not a paragraph.
 #[derive(Default)]
 pub(super) struct Scratch {
-    // Sized for a window (see [`words`]), not for the paragraph.
-    /// The paragraph lowercased, `` ` `` folded to `'`.
+    /// The window lowercased, `` ` `` folded to `'`.
     lower: String,
-    /// Per block: its classes, then which bytes are word bytes.
+    /// Per block: its classes, then which of its bytes are word bytes.
     blocks: Vec<Block>,
-    words: Vec<u64>,
+    word_bytes: Vec<u64>,
 }
 
 /// Scratch space is sized for pieces of about this many bytes.
@@ -94,7 +94,7 @@ fn window_words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
     let Scratch {
         lower,
         blocks,
-        words,
+        word_bytes,
     } = scratch;
     lower.clear();
     lower.push_str(text);
@@ -106,8 +106,8 @@ fn window_words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
     blocks.extend(lower.as_bytes().chunks(64).map(Block::of));
     // Word bytes: letters, digits, `_`, and the punctuation between two letters or two digits
     // that joins them.
-    words.clear();
-    words.extend((0..blocks.len()).map(|k| {
+    word_bytes.clear();
+    word_bytes.extend((0..blocks.len()).map(|k| {
         let block = blocks[k];
         let before = k.checked_sub(1).map_or_else(Block::default, |k| blocks[k]);
         let after = blocks.get(k + 1).copied().unwrap_or_default();
@@ -122,9 +122,9 @@ fn window_words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
     // The first and the last byte of each word, block by block; a word may go on into the
     // next block.
     let mut start = None;
-    for (k, &word) in words.iter().enumerate() {
-        let before = k.checked_sub(1).map_or(0, |k| words[k]);
-        let after = words.get(k + 1).copied().unwrap_or(0);
+    for (k, &word) in word_bytes.iter().enumerate() {
+        let before = k.checked_sub(1).map_or(0, |k| word_bytes[k]);
+        let after = word_bytes.get(k + 1).copied().unwrap_or(0);
         let mut starts = word & !(word << 1 | before >> 63);
         let mut ends = word & !(word >> 1 | after << 63);
         let base = 64 * k;
