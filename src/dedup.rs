@@ -276,6 +276,10 @@ pub fn decide(
         block_words,
     };
     index.scratch.shrink();
+    let entry_words = &mut index.near.get_mut().entry_words;
+    if entry_words.text.capacity() > crate::normalize::MAX_KEPT_SCRATCH {
+        *entry_words = Normalized::default();
+    }
     INDEX.with_borrow_mut(|slot| *slot = index);
     decisions
 }
