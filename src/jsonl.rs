@@ -240,7 +240,10 @@ pub fn clean_record_with<'a>(
         out = Cow::Owned(set_top_level(&out, name, &stats_json)?);
     }
     let left_as_is = cleaned.left_as_is();
-    DECODED.with_borrow_mut(|slot| *slot = buffer);
+    // The buffer is kept for the next record, unless a huge record made it huge.
+    if buffer.text.capacity() <= crate::normalize::MAX_KEPT_SCRATCH {
+        DECODED.with_borrow_mut(|slot| *slot = buffer);
+    }
     Ok(CleanedRecord {
         line: out,
         stats,
