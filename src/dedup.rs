@@ -341,13 +341,15 @@ struct Index {
 }
 
 /// Buffers of [`Index::best_near`]: the entries filed under a unit's keys (with their weight),
-/// the candidates among them (with their shared keys and similarity bound), and one
-/// candidate's words.
+/// the candidates among them (with their shared keys and similarity bound), one candidate's
+/// normalized text, and the words of the entries compared so far in this text (a menu or a
+/// list makes the same entries candidates again and again).
 #[derive(Default)]
 struct NearScratch {
     members: Vec<(u32, u32)>,
     candidates: Vec<(usize, u32, f64)>,
     entry_words: Normalized,
+    words: FxHashMap<usize, Words>,
 }
 
 /// Buffers of [`decide`]: a unit (or what stays of a block), the lines of a block, the block.
@@ -383,6 +385,7 @@ impl Index {
         self.buckets.clear();
         self.links.clear();
         self.rests.clear();
+        self.near.get_mut().words.clear();
     }
 
     /// An exact or normalized match for the text at `range`.
@@ -453,6 +456,7 @@ impl Index {
             members,
             candidates,
             entry_words,
+            words: known,
         } = &mut *scratch;
         members.clear();
         let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS));
@@ -498,15 +502,15 @@ impl Index {
         let mut words = None;
         for &(e, _, _) in candidates.iter().take(MAX_CANDIDATES) {
             let entry = &self.entries[e];
-            let kept = match self.rests.get(&e) {
+            let kept = known.entry(e).or_insert_with(|| match self.rests.get(&e) {
                 Some(rest) => Words::new(rest),
                 None => {
                     normalize_into(&text[entry.range.clone()], entry_words);
                     Words::new(entry_words)
                 }
-            };
+            });
             let words = words.get_or_insert_with(|| Words::new(query));
-            if let Some(sim) = near(&kept, words, threshold) {
+            if let Some(sim) = near(kept, words, threshold) {
                 if best.is_none_or(|(_, s)| sim > s) {
                     best = Some((entry.unit, sim));
                 }
