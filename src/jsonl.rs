@@ -297,7 +297,7 @@ fn splice_kept(
     out
 }
 
-/// Decodes `raw`, a JSON string that serde_json has already read as valid JSON, into `out`.
+/// Decodes `raw`, a JSON string that serde_json has already read as valid JSON, into `decoded`.
 /// Returns false, leaving the decoding to serde_json, when `raw` is no string or has a `\u`
 /// escape of a lone UTF-16 surrogate (serde_json says what is wrong with it).
 fn unescape(raw: &str, decoded: &mut Decoded) -> bool {
