@@ -497,88 +497,56 @@ fn jsonl_source(
     };
     let mut changed = false;
     let mut stopped = false;
-    for batch in batches {
-        let batch = match batch {
-            Ok(batch) => batch,
-            Err(err) => {
-                eprintln!("paradedup: {label}: {err}");
-                summary.failed = true;
-                break;
+    let mut batches = batches;
+    // A cleaned batch waiting to be written: it is written while the next one is cleaned.
+    let mut pending: Option<(Batch, Vec<RecordResult>)> = None;
+    let mut ended = false;
+    while !stopped && (!ended || pending.is_some()) {
+        // Take the next batch when it is there or nothing waits to be written; otherwise the
+        // pending batch goes out first (a slow producer's records are never held back).
+        let mut next = None;
+        let mut read_error = None;
+        if !ended && (pending.is_none() || batches.ready()) {
+            match batches.next() {
+                Some(Ok(batch)) => next = Some(batch),
+                Some(Err(err)) => {
+                    read_error = Some(err);
+                    ended = true;
+                }
+                None => ended = true,
             }
-        };
-        let first = summary
-            .review
-            .as_mut()
-            .map_or(0, |r| r.reserve(batch.len()));
-        let results: Vec<_> = ctx.pool.install(|| {
-            batch
-                .par_iter()
-                .enumerate()
-                .map(|(i, (number, line))| {
-                    let (body, _) = split_ending(line);
-                    if body.iter().all(u8::is_ascii_whitespace) {
-                        return Ok(None);
-                    }
-                    let name = || format!("{label}:{number}");
-                    clean_record_sectioned(ctx, body, first + i, name).map(Some)
-                })
-                .collect()
+        }
+        let first = next.as_ref().map_or(0, |batch| {
+            summary
+                .review
+                .as_mut()
+                .map_or(0, |r| r.reserve(batch.len()))
         });
-        for ((number, line), result) in batch.iter().zip(results) {
-            let (body, ending) = split_ending(line);
-            match result {
-                Ok(None) => target.write_all(line).map_err(writing)?,
-                Ok(Some((record, section))) => {
-                    if record.left_as_is {
-                        progress.suspend(|| {
-                            eprintln!(
-                                "paradedup: {label}:{number}: nothing but site boilerplate; \
-                                 left as it is"
-                            )
-                        });
-                    }
-                    summary.records.read += 1;
-                    summary.records.written += 1;
-                    summary.stats += record.stats;
-                    changed |= record.stats.removed_paragraphs > 0;
-                    target.write_all(record.line.as_bytes()).map_err(writing)?;
-                    target.write_all(ending).map_err(writing)?;
-                    if let (Some(review), Some(section)) = (&mut summary.review, section) {
-                        review.add(section)?;
-                    }
-                }
-                Err(err) => {
-                    summary.records.read += 1;
-                    let at = format!("{label}:{number}");
-                    match ctx.on_error {
-                        OnError::Stop => {
-                            target.flush().map_err(writing)?;
-                            progress.suspend(|| eprintln!("paradedup: {at}: {err}"));
-                            summary.failed = true;
-                            stopped = true;
-                            break;
-                        }
-                        OnError::Pass => {
-                            progress
-                                .suspend(|| eprintln!("paradedup: {at}: {err} (passed through)"));
-                            summary.records.passed += 1;
-                            target.write_all(body).map_err(writing)?;
-                            target.write_all(ending).map_err(writing)?;
-                        }
-                        OnError::Skip => {
-                            progress.suspend(|| eprintln!("paradedup: {at}: {err} (skipped)"));
-                            summary.records.skipped += 1;
-                        }
-                    }
-                }
+        let mut results = None;
+        let written = ctx.pool.in_place_scope(|scope| {
+            if let Some(batch) = &next {
+                let results = &mut results;
+                let label = &label;
+                scope.spawn(move |_| *results = Some(clean_batch(ctx, batch, label, first)));
             }
+            match pending.take() {
+                Some((batch, results)) => {
+                    let mut out = BatchOut {
+                        target: &mut *target,
+                        summary: &mut *summary,
+                        changed: &mut changed,
+                    };
+                    write_batch(ctx, &label, &batch, results, &mut out, progress)
+                }
+                None => Ok(false),
+            }
+        });
+        stopped = written?;
+        if let Some(err) = read_error {
+            eprintln!("paradedup: {label}: {err}");
+            summary.failed = true;
         }
-        target.flush().map_err(writing)?;
-        progress.inc(batch.iter().map(|(_, l)| l.len() as u64).sum());
-        progress.set_message(format!("{} records", summary.records.read));
-        if stopped {
-            break;
-        }
+        pending = next.zip(results);
     }
     summary.changed += usize::from(changed);
     if matches!(ctx.dest, Dest::InPlace { dry_run: true }) && changed {
@@ -596,6 +564,124 @@ fn jsonl_source(
         }
     }
     Ok(stopped)
+}
+
+/// What became of one record: `None` for a blank line.
+type RecordResult = Result<Option<RecordOutcome>, RecordError>;
+
+/// A cleaned record, owning what is written once its batch is.
+struct RecordOutcome {
+    /// The new line (without its ending) when the record changed; else it is written as read.
+    line: Option<String>,
+    stats: Stats,
+    left_as_is: bool,
+    section: Option<Section>,
+}
+
+/// Cleans a batch of records on the pool; `first` numbers its first record in the review page.
+fn clean_batch(ctx: &Ctx, batch: &Batch, label: &str, first: usize) -> Vec<RecordResult> {
+    batch
+        .par_iter()
+        .enumerate()
+        .map(|(i, (number, line))| {
+            let (body, _) = split_ending(line);
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(None);
+            }
+            let name = || format!("{label}:{number}");
+            let (record, section) = clean_record_sectioned(ctx, body, first + i, name)?;
+            Ok(Some(RecordOutcome {
+                line: match record.line {
+                    std::borrow::Cow::Owned(line) => Some(line),
+                    std::borrow::Cow::Borrowed(_) => None,
+                },
+                stats: record.stats,
+                left_as_is: record.left_as_is,
+                section,
+            }))
+        })
+        .collect()
+}
+
+/// Where a batch of records is written, and what its writing adds to.
+struct BatchOut<'a> {
+    target: &'a mut dyn Write,
+    summary: &'a mut Summary,
+    /// Whether any record had something removed.
+    changed: &'a mut bool,
+}
+
+/// Writes a cleaned batch in input order, with the errors `--on-error` asks for. Returns
+/// `true` when a bad record stopped the run.
+fn write_batch(
+    ctx: &Ctx,
+    label: &str,
+    batch: &Batch,
+    results: Vec<RecordResult>,
+    out: &mut BatchOut<'_>,
+    progress: &ProgressBar,
+) -> io::Result<bool> {
+    let BatchOut {
+        target,
+        summary,
+        changed,
+    } = out;
+    for ((number, line), result) in batch.iter().zip(results) {
+        let (body, ending) = split_ending(line);
+        match result {
+            Ok(None) => target.write_all(line).map_err(writing)?,
+            Ok(Some(record)) => {
+                if record.left_as_is {
+                    progress.suspend(|| {
+                        eprintln!(
+                            "paradedup: {label}:{number}: nothing but site boilerplate; \
+                             left as it is"
+                        )
+                    });
+                }
+                summary.records.read += 1;
+                summary.records.written += 1;
+                summary.stats += record.stats;
+                **changed |= record.stats.removed_paragraphs > 0;
+                match &record.line {
+                    Some(new) => {
+                        target.write_all(new.as_bytes()).map_err(writing)?;
+                        target.write_all(ending).map_err(writing)?;
+                    }
+                    None => target.write_all(line).map_err(writing)?,
+                }
+                if let (Some(review), Some(section)) = (&mut summary.review, record.section) {
+                    review.add(section)?;
+                }
+            }
+            Err(err) => {
+                summary.records.read += 1;
+                let at = format!("{label}:{number}");
+                match ctx.on_error {
+                    OnError::Stop => {
+                        target.flush().map_err(writing)?;
+                        progress.suspend(|| eprintln!("paradedup: {at}: {err}"));
+                        summary.failed = true;
+                        return Ok(true);
+                    }
+                    OnError::Pass => {
+                        progress.suspend(|| eprintln!("paradedup: {at}: {err} (passed through)"));
+                        summary.records.passed += 1;
+                        target.write_all(body).map_err(writing)?;
+                        target.write_all(ending).map_err(writing)?;
+                    }
+                    OnError::Skip => {
+                        progress.suspend(|| eprintln!("paradedup: {at}: {err} (skipped)"));
+                        summary.records.skipped += 1;
+                    }
+                }
+            }
+        }
+    }
+    target.flush().map_err(writing)?;
+    progress.inc(batch.iter().map(|(_, l)| l.len() as u64).sum());
+    progress.set_message(format!("{} records", summary.records.read));
+    Ok(false)
 }
 
 /// Cleans one record and, with `--html`, renders its section of the review page from the
@@ -680,6 +766,15 @@ impl Batches {
             }
         });
         Batches { shared }
+    }
+}
+
+impl Batches {
+    /// Whether [`Iterator::next`] would return at once: lines are waiting, or the input ended.
+    fn ready(&self) -> bool {
+        let (lock, _) = &*self.shared;
+        lock.lock()
+            .map_or(true, |ahead| !ahead.batch.is_empty() || ahead.end.is_some())
     }
 }
 
