@@ -2,8 +2,9 @@
 //!
 //! Plain-text documents are independent: consecutive ones are cleaned on all threads, a chunk
 //! at a time, and their output is written in input order. A JSON Lines input is streamed: a
-//! thread reads ahead while a bounded batch of records is cleaned on all threads, written in
-//! order and flushed; memory stays bounded by two batches, not the input.
+//! thread reads ahead while a bounded batch of records is cleaned on all threads and the one
+//! before it is written in order and flushed; memory stays bounded by three batches, not the
+//! input.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -718,7 +719,7 @@ struct Ahead {
 /// Batches of lines read on a thread of its own, so reading goes on while a batch is cleaned.
 /// The cleaner takes all the lines read so far whenever it is ready for more (a slow
 /// producer's records are never held back); the reader waits while a batch is full, so at
-/// most two batches are in memory.
+/// most one batch waits here besides the one being cleaned and the one being written.
 struct Batches {
     shared: Arc<(std::sync::Mutex<Ahead>, std::sync::Condvar)>,
 }
