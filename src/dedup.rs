@@ -234,15 +234,16 @@ pub fn decide(
                     .collect();
                 normalized.clear();
                 kept.iter().for_each(|&j| normalized.extend(&lines[j - i]));
+                let key = hash(normalized.text.as_bytes());
                 // Where the lines left would read as one wrapped paragraph, a second run takes
                 // them as one unit and may find it a near-duplicate too.
                 let one_unit = !long_lines && rest.len() > 1 && lines_look_wrapped(&rest);
                 let found = if one_unit {
-                    let (found, keys) = index.find_rest(text, &normalized, threshold, &own);
+                    let (found, keys) = index.find_rest(text, &normalized, key, threshold, &own);
                     rest_keys = keys;
                     found
                 } else {
-                    index.find_normalized(text, &normalized, hash(normalized.text.as_bytes()))
+                    index.find_normalized(text, &normalized, key)
                 };
                 // A match with one of the block's own lines is no repeat (one line is left, or
                 // one line and punctuation).
@@ -264,7 +265,8 @@ pub fn decide(
                         }
                     }
                 } else {
-                    index.insert_rest(first, range, std::mem::take(&mut normalized), rest_keys);
+                    let rest = std::mem::take(&mut normalized);
+                    index.insert_rest(first, range, rest, key, rest_keys);
                 }
             }
         }
@@ -276,10 +278,7 @@ pub fn decide(
         block_words,
     };
     index.scratch.shrink();
-    let entry_words = &mut index.near.get_mut().entry_words;
-    if entry_words.text.capacity() > crate::normalize::MAX_KEPT_SCRATCH {
-        *entry_words = Normalized::default();
-    }
+    let_go_if_large(&mut index.near.get_mut().entry_words);
     INDEX.with_borrow_mut(|slot| *slot = index);
     decisions
 }
@@ -364,15 +363,17 @@ impl Scratch {
     /// Lets go of buffers a very long unit made large, so one huge text does not keep its
     /// memory for the rest of the run.
     fn shrink(&mut self) {
-        let large = |n: &Normalized| n.text.capacity() > crate::normalize::MAX_KEPT_SCRATCH;
-        for n in std::iter::once(&mut self.normalized)
+        std::iter::once(&mut self.normalized)
             .chain(&mut self.lines)
             .chain([&mut self.block_words])
-        {
-            if large(n) {
-                *n = Normalized::default();
-            }
-        }
+            .for_each(let_go_if_large);
+    }
+}
+
+/// Empties `n`, letting go of its memory, when a very long unit made it large.
+fn let_go_if_large(n: &mut Normalized) {
+    if n.text.capacity() > crate::normalize::MAX_KEPT_SCRATCH {
+        *n = Normalized::default();
     }
 }
 
@@ -418,17 +419,17 @@ impl Index {
         same.then(|| remove(e.unit, Reason::Normalized, 1.0))
     }
 
-    /// Any match for what stays of a block (its kept lines) taken as one unit, and
-    /// its near-duplicate keys when they were computed.
+    /// Any match for what stays of a block (its kept lines) taken as one unit, whose normalized
+    /// xxh3 is `key`, and its near-duplicate keys when they were computed.
     fn find_rest(
         &self,
         text: &str,
         normalized: &Normalized,
+        key: u64,
         threshold: f64,
         own: &Range<usize>,
     ) -> (Option<Decision>, Option<NearKeys>) {
         let outside = |d: &Decision| matches!(d, Decision::Remove { of, .. } if !own.contains(of));
-        let key = hash(normalized.text.as_bytes());
         if let Some(d) = self.find_normalized(text, normalized, key).filter(outside) {
             return (Some(d), None);
         }
@@ -535,17 +536,17 @@ impl Index {
         }
     }
 
-    /// Remembers the normalized text of what stays of a block whose other lines went: found by
-    /// normalized matches, and with band keys by near matches too.
+    /// Remembers the normalized text of what stays of a block whose other lines went (its xxh3
+    /// is `key`): found by normalized matches, and with band keys by near matches too.
     fn insert_rest(
         &mut self,
         unit: usize,
         range: Range<usize>,
         normalized: Normalized,
+        key: u64,
         keys: Option<NearKeys>,
     ) {
         let id = self.entries.len();
-        let key = hash(normalized.text.as_bytes());
         self.entries
             .push(Entry::new(unit, range, &normalized, keys.is_some()));
         self.rests.insert(id, normalized);
