@@ -486,7 +486,7 @@ fn jsonl_source(
             return Ok(false);
         }
     };
-    let batches = Batches::new(BufReader::with_capacity(READ_BUFFER, reader));
+    let mut batches = Batches::new(BufReader::with_capacity(READ_BUFFER, reader));
     summary.documents += 1;
     // Files are rewritten from a buffer; standard output is written as records come.
     let mut buffer = Vec::new();
@@ -498,7 +498,6 @@ fn jsonl_source(
     };
     let mut changed = false;
     let mut stopped = false;
-    let mut batches = batches;
     // A cleaned batch waiting to be written: it is written while the next one is cleaned.
     let mut pending: Option<(Batch, Vec<RecordResult>)> = None;
     let mut ended = false;
@@ -768,9 +767,7 @@ impl Batches {
         });
         Batches { shared }
     }
-}
 
-impl Batches {
     /// Whether [`Iterator::next`] would return at once: lines are waiting, or the input ended.
     fn ready(&self) -> bool {
         let (lock, _) = &*self.shared;
