@@ -2,14 +2,17 @@
 //!
 //! Plain-text documents are independent: consecutive ones are cleaned on all threads, a chunk
 //! at a time, and their output is written in input order. A JSON Lines input is streamed: a
-//! thread reads ahead while a bounded batch of records is cleaned on all threads and the one
-//! before it is written in order and flushed; memory stays bounded by three batches, not the
-//! input.
+//! thread reads ahead in pieces of whole lines, each piece is cleaned as one task on the pool
+//! while earlier ones are written in order and flushed; memory stays bounded by the pieces in
+//! flight (a few MiB), not the input.
 
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -24,16 +27,14 @@ use std::sync::Arc;
 use crate::cli::{Args, ColorWhen, OnError};
 use crate::files::{self, Source};
 use crate::learn;
+use crate::readahead::{Piece, ReadAhead};
 use crate::review::{self, Review};
 
 /// Text documents cleaned together before their output is written.
 const CHUNK_DOCS: usize = 64;
-/// A JSON Lines batch holds at most this many records…
-const BATCH_RECORDS: usize = 4096;
-/// …or this many bytes (plus one record).
-const BATCH_BYTES: usize = 4 << 20;
-/// Read buffer for JSON Lines input.
-const READ_BUFFER: usize = 1 << 20;
+/// JSON Lines input being cleaned or waiting to be written, at most (plus one piece); the
+/// reader holds up to 4 MiB more.
+const IN_FLIGHT_BYTES: usize = 4 << 20;
 
 /// What to print for each input.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -486,7 +487,7 @@ fn jsonl_source(
             return Ok(false);
         }
     };
-    let mut batches = Batches::new(BufReader::with_capacity(READ_BUFFER, reader));
+    let mut pieces = ReadAhead::new(reader);
     summary.documents += 1;
     // Files are rewritten from a buffer; standard output is written as records come.
     let mut buffer = Vec::new();
@@ -497,56 +498,77 @@ fn jsonl_source(
         _ => &mut buffer,
     };
     let mut changed = false;
-    let mut stopped = false;
-    // A cleaned batch waiting to be written: it is written while the next one is cleaned.
-    let mut pending: Option<(Batch, Vec<RecordResult>)> = None;
-    let mut ended = false;
-    while !stopped && (!ended || pending.is_some()) {
-        // Take the next batch when it is there or nothing waits to be written; otherwise the
-        // pending batch goes out first (a slow producer's records are never held back).
-        let mut next = None;
-        let mut read_error = None;
-        if !ended && (pending.is_none() || batches.ready()) {
-            match batches.next() {
-                Some(Ok(batch)) => next = Some(batch),
-                Some(Err(err)) => {
-                    read_error = Some(err);
-                    ended = true;
+    let mut read_error = None;
+    // Pieces of the input go to the pool as they are read and come back cleaned, in any order;
+    // they are written in input order. A worker that is done takes the next piece while a slow
+    // record is still being cleaned elsewhere.
+    let (done_tx, done_rx) = mpsc::channel::<Cleaned>();
+    let stopped = ctx.pool.in_place_scope(|scope| -> io::Result<bool> {
+        let mut out = PieceOut {
+            target: &mut *target,
+            summary: &mut *summary,
+            changed: &mut changed,
+        };
+        let mut spawned = 0;
+        let mut written = 0;
+        let mut in_flight = 0;
+        let mut ended = false;
+        let mut done = BTreeMap::new();
+        loop {
+            // Take what has been read while little is in flight; wait for input only when
+            // nothing is being cleaned (a slow producer's records are never held back).
+            while !ended && in_flight < IN_FLIGHT_BYTES && (spawned == written || pieces.ready()) {
+                match pieces.next() {
+                    Some(Ok(piece)) => {
+                        let first = out
+                            .summary
+                            .review
+                            .as_mut()
+                            .map_or(0, |r| r.reserve(piece.len()));
+                        in_flight += piece.bytes();
+                        let seq = spawned;
+                        spawned += 1;
+                        let done_tx = done_tx.clone();
+                        let label = &label;
+                        scope.spawn(move |_| {
+                            let results = panic::catch_unwind(AssertUnwindSafe(|| {
+                                clean_piece(ctx, &piece, label, first)
+                            }));
+                            // The receiver outlives the scope, so this cannot fail.
+                            let _ = done_tx.send(Cleaned {
+                                seq,
+                                piece,
+                                results,
+                            });
+                        });
+                    }
+                    Some(Err(err)) => {
+                        read_error = Some(err);
+                        ended = true;
+                    }
+                    None => ended = true,
                 }
-                None => ended = true,
+            }
+            if spawned == written {
+                return Ok(false);
+            }
+            let cleaned = done_rx
+                .recv()
+                .map_err(|_| io::Error::other("a cleaning thread is gone"))?;
+            done.insert(cleaned.seq, cleaned);
+            while let Some(Cleaned { piece, results, .. }) = done.remove(&written) {
+                written += 1;
+                in_flight -= piece.bytes();
+                let results = results.unwrap_or_else(|payload| panic::resume_unwind(payload));
+                if write_piece(ctx, &label, &piece, results, &mut out, progress)? {
+                    return Ok(true);
+                }
             }
         }
-        let first = next.as_ref().map_or(0, |batch| {
-            summary
-                .review
-                .as_mut()
-                .map_or(0, |r| r.reserve(batch.len()))
-        });
-        let mut results = None;
-        let written = ctx.pool.in_place_scope(|scope| {
-            if let Some(batch) = &next {
-                let results = &mut results;
-                let label = &label;
-                scope.spawn(move |_| *results = Some(clean_batch(ctx, batch, label, first)));
-            }
-            match pending.take() {
-                Some((batch, results)) => {
-                    let mut out = BatchOut {
-                        target: &mut *target,
-                        summary: &mut *summary,
-                        changed: &mut changed,
-                    };
-                    write_batch(ctx, &label, &batch, results, &mut out, progress)
-                }
-                None => Ok(false),
-            }
-        });
-        stopped = written?;
-        if let Some(err) = read_error {
-            eprintln!("paradedup: {label}: {err}");
-            summary.failed = true;
-        }
-        pending = next.zip(results);
+    })?;
+    if let Some(err) = read_error {
+        eprintln!("paradedup: {label}: {err}");
+        summary.failed = true;
     }
     summary.changed += usize::from(changed);
     if matches!(ctx.dest, Dest::InPlace { dry_run: true }) && changed {
@@ -569,7 +591,7 @@ fn jsonl_source(
 /// What became of one record: `None` for a blank line.
 type RecordResult = Result<Option<RecordOutcome>, RecordError>;
 
-/// A cleaned record, owning what is written once its batch is.
+/// A cleaned record, owning what is written once its piece is.
 struct RecordOutcome {
     /// The new line (without its ending) when the record changed; else it is written as read.
     line: Option<String>,
@@ -578,10 +600,10 @@ struct RecordOutcome {
     section: Option<Section>,
 }
 
-/// Cleans a batch of records on the pool; `first` numbers its first record in the review page.
-fn clean_batch(ctx: &Ctx, batch: &Batch, label: &str, first: usize) -> Vec<RecordResult> {
-    batch
-        .par_iter()
+/// Cleans a piece of the input; `first` numbers its first record in the review page.
+fn clean_piece(ctx: &Ctx, piece: &Piece, label: &str, first: usize) -> Vec<RecordResult> {
+    piece
+        .lines()
         .enumerate()
         .map(|(i, (number, line))| {
             let (body, _) = split_ending(line);
@@ -603,30 +625,38 @@ fn clean_batch(ctx: &Ctx, batch: &Batch, label: &str, first: usize) -> Vec<Recor
         .collect()
 }
 
-/// Where a batch of records is written, and what its writing adds to.
-struct BatchOut<'a> {
+/// A piece cleaned on the pool, back for writing.
+struct Cleaned {
+    /// Position of the piece in the input.
+    seq: usize,
+    piece: Piece,
+    results: std::thread::Result<Vec<RecordResult>>,
+}
+
+/// Where pieces of records are written, and what their writing adds to.
+struct PieceOut<'a> {
     target: &'a mut dyn Write,
     summary: &'a mut Summary,
     /// Whether any record had something removed.
     changed: &'a mut bool,
 }
 
-/// Writes a cleaned batch in input order, with the errors `--on-error` asks for. Returns
+/// Writes a cleaned piece in input order, with the errors `--on-error` asks for. Returns
 /// `true` when a bad record stopped the run.
-fn write_batch(
+fn write_piece(
     ctx: &Ctx,
     label: &str,
-    batch: &Batch,
+    piece: &Piece,
     results: Vec<RecordResult>,
-    out: &mut BatchOut<'_>,
+    out: &mut PieceOut<'_>,
     progress: &ProgressBar,
 ) -> io::Result<bool> {
-    let BatchOut {
+    let PieceOut {
         target,
         summary,
         changed,
     } = out;
-    for ((number, line), result) in batch.iter().zip(results) {
+    for ((number, line), result) in piece.lines().zip(results) {
         let (body, ending) = split_ending(line);
         match result {
             Ok(None) => target.write_all(line).map_err(writing)?,
@@ -679,7 +709,7 @@ fn write_batch(
         }
     }
     target.flush().map_err(writing)?;
-    progress.inc(batch.iter().map(|(_, l)| l.len() as u64).sum());
+    progress.inc(piece.bytes() as u64);
     progress.set_message(format!("{} records", summary.records.read));
     Ok(false)
 }
@@ -699,110 +729,6 @@ fn clean_record_sectioned<'a>(
         }
     })?;
     Ok((record, section))
-}
-
-/// Lines read ahead (each with its ending and 1-based number), in batches.
-type Batch = Vec<(usize, Vec<u8>)>;
-
-/// What the reading thread has for the cleaner.
-#[derive(Default)]
-struct Ahead {
-    batch: Batch,
-    bytes: usize,
-    /// The input ended: `Some(None)` at its end, `Some(Some(err))` on a read error.
-    end: Option<Option<io::Error>>,
-    /// The cleaner stopped listening.
-    closed: bool,
-}
-
-/// Batches of lines read on a thread of its own, so reading goes on while a batch is cleaned.
-/// The cleaner takes all the lines read so far whenever it is ready for more (a slow
-/// producer's records are never held back); the reader waits while a batch is full, so at
-/// most one batch waits here besides the one being cleaned and the one being written.
-struct Batches {
-    shared: Arc<(std::sync::Mutex<Ahead>, std::sync::Condvar)>,
-}
-
-impl Batches {
-    /// Starts reading. The thread is not joined: if the cleaner stops early while the reader
-    /// waits for input, it ends with the process.
-    fn new<R: Read + Send + 'static>(mut reader: BufReader<R>) -> Batches {
-        let shared = Arc::new((
-            std::sync::Mutex::new(Ahead::default()),
-            std::sync::Condvar::new(),
-        ));
-        let theirs = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            let (lock, changed) = &*theirs;
-            let mut number = 0;
-            loop {
-                let mut line = Vec::new();
-                let read = reader.read_until(b'\n', &mut line);
-                let Ok(mut ahead) = lock.lock() else { return };
-                match read {
-                    Ok(0) => ahead.end = Some(None),
-                    Ok(n) => {
-                        number += 1;
-                        ahead.bytes += n;
-                        ahead.batch.push((number, line));
-                    }
-                    Err(err) => ahead.end = Some(Some(err)),
-                }
-                changed.notify_all();
-                if ahead.end.is_some() {
-                    return;
-                }
-                while !ahead.closed
-                    && (ahead.batch.len() >= BATCH_RECORDS || ahead.bytes >= BATCH_BYTES)
-                {
-                    let Ok(next) = changed.wait(ahead) else {
-                        return;
-                    };
-                    ahead = next;
-                }
-                if ahead.closed {
-                    return;
-                }
-            }
-        });
-        Batches { shared }
-    }
-
-    /// Whether [`Iterator::next`] would return at once: lines are waiting, or the input ended.
-    fn ready(&self) -> bool {
-        let (lock, _) = &*self.shared;
-        lock.lock()
-            .map_or(true, |ahead| !ahead.batch.is_empty() || ahead.end.is_some())
-    }
-}
-
-impl Iterator for Batches {
-    type Item = io::Result<Batch>;
-
-    fn next(&mut self) -> Option<io::Result<Batch>> {
-        let (lock, changed) = &*self.shared;
-        let mut ahead = lock.lock().ok()?;
-        while ahead.batch.is_empty() && ahead.end.is_none() {
-            ahead = changed.wait(ahead).ok()?;
-        }
-        if !ahead.batch.is_empty() {
-            ahead.bytes = 0;
-            let batch = std::mem::take(&mut ahead.batch);
-            changed.notify_all();
-            return Some(Ok(batch));
-        }
-        ahead.end.as_mut()?.take().map(Err)
-    }
-}
-
-impl Drop for Batches {
-    fn drop(&mut self) {
-        let (lock, changed) = &*self.shared;
-        if let Ok(mut ahead) = lock.lock() {
-            ahead.closed = true;
-            changed.notify_all();
-        }
-    }
 }
 
 /// A line's content and its ending (`\n`, `\r\n` or nothing).
