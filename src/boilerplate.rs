@@ -49,6 +49,15 @@ pub struct SiteCounts {
     pub counts: FxHashMap<u64, u32>,
 }
 
+impl SiteCounts {
+    /// How many of the site's pages the paragraph with fingerprint `fp` is on, when that makes
+    /// it boilerplate under `rule`.
+    pub fn boilerplate(&self, fp: u64, rule: Rule) -> Option<u32> {
+        let n = *self.counts.get(&fp)?;
+        rule.admits(n, self.pages).then_some(n)
+    }
+}
+
 /// Per-site paragraph counts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
@@ -62,6 +71,14 @@ pub struct Rule {
     pub min_pages: u32,
     /// Least share of the site's pages, in `[0, 1]`.
     pub min_share: f64,
+}
+
+impl Rule {
+    /// Whether a paragraph on `n` of a site's `pages` pages is boilerplate.
+    pub fn admits(&self, n: u32, pages: u32) -> bool {
+        let share = f64::from(n) / f64::from(pages.max(1));
+        n >= self.min_pages && share >= self.min_share
+    }
 }
 
 impl Default for Rule {
@@ -118,6 +135,17 @@ impl State {
             self.sites.insert(name.clone(), SiteCounts::default());
         }
         self.sites.get_mut(&name).expect("just inserted")
+    }
+
+    /// Forgets every paragraph that is not boilerplate under `rule`: what stays answers
+    /// [`State::boilerplate`] as before, from tables small enough to stay in the cache (most
+    /// paragraphs are on one page).
+    pub fn retain_boilerplate(&mut self, rule: Rule) {
+        for site in self.sites.values_mut() {
+            let pages = site.pages;
+            site.counts.retain(|_, &mut n| rule.admits(n, pages));
+            site.counts.shrink_to_fit();
+        }
     }
 
     /// Adds `other`'s counts to these.
@@ -207,10 +235,7 @@ impl State {
     /// How many pages of `site` the paragraph with fingerprint `fp` is on, when that makes it
     /// boilerplate under `rule`.
     pub fn boilerplate(&self, site: &str, fp: u64, rule: Rule) -> Option<u32> {
-        let site = self.site(site)?;
-        let n = *site.counts.get(&fp)?;
-        let share = f64::from(n) / f64::from(site.pages.max(1));
-        (n >= rule.min_pages && share >= rule.min_share).then_some(n)
+        self.site(site)?.boilerplate(fp, rule)
     }
 }
 
@@ -299,6 +324,42 @@ mod tests {
             min_share: 0.5,
         };
         assert_eq!(s.boilerplate("a", fp, strict), None);
+    }
+
+    #[test]
+    fn retained_boilerplate_answers_as_before() {
+        let pages: Vec<(&str, &str)> = vec![
+            ("a", "Footer\n\nShare this\n\nOne."),
+            ("a", "Footer\n\nShare this\n\nTwo."),
+            ("a", "Footer\n\nThree."),
+            ("b", "Footer\n\nFour."),
+            ("b", "Share this\n\nFive."),
+        ];
+        let strict = Rule {
+            min_pages: 3,
+            min_share: 0.5,
+        };
+        let fps: Vec<u64> = pages
+            .iter()
+            .flat_map(|(_, text)| page_fingerprints(text, Unit::Auto))
+            .collect();
+        for rule in [Rule::default(), strict] {
+            let full = state(&pages);
+            let mut kept = full.clone();
+            kept.retain_boilerplate(rule);
+            for site in ["a", "b", "c"] {
+                for &fp in &fps {
+                    assert_eq!(
+                        kept.boilerplate(site, fp, rule),
+                        full.boilerplate(site, fp, rule)
+                    );
+                }
+            }
+            // Only boilerplate is left: "Footer" on site a, and "Share this" by the default rule.
+            let left: usize = kept.sites().map(|(_, c)| c.counts.len()).sum();
+            assert_eq!(left, if rule == strict { 1 } else { 2 });
+            assert_eq!(kept.site("a").map(|c| c.pages), Some(3));
+        }
     }
 
     #[test]

@@ -95,11 +95,12 @@ impl Cleaner {
         });
         let check = |n: &normalize::Normalized| -> Option<u32> {
             let site = site?;
-            if site.is_headline(n, self.threshold) || first_words.as_deref() == Some(&n.text) {
-                return None;
-            }
-            site.state
-                .boilerplate(&site.site, fingerprint::hash(n.text.as_bytes()), site.rule)
+            let pages =
+                (site.counts?).boilerplate(fingerprint::hash(n.text.as_bytes()), site.rule)?;
+            // The headline test compares words: it is only asked of boilerplate candidates.
+            let headline =
+                site.is_headline(n, self.threshold) || first_words.as_deref() == Some(&n.text);
+            (!headline).then_some(pages)
         };
         let check_ref: &dyn Fn(&normalize::Normalized) -> Option<u32> = &check;
         let mut decisions = dedup::decide(
@@ -136,8 +137,8 @@ impl Cleaner {
 /// One page's site, for removing site boilerplate with [`Cleaner::clean_page`].
 #[derive(Clone, Debug)]
 pub struct PageSite<'s> {
-    state: &'s boilerplate::State,
-    site: String,
+    /// The counts of the page's site, if the state has any.
+    counts: Option<&'s boilerplate::SiteCounts>,
     rule: boilerplate::Rule,
     title: Option<fingerprint::Words>,
     title_text: Option<String>,
@@ -147,8 +148,7 @@ impl<'s> PageSite<'s> {
     /// The page belongs to `site`, whose counts are in `state`.
     pub fn new(state: &'s boilerplate::State, site: &str, rule: boilerplate::Rule) -> Self {
         PageSite {
-            state,
-            site: site.to_owned(),
+            counts: state.site(site),
             rule,
             title: None,
             title_text: None,

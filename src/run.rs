@@ -196,11 +196,12 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
             grouping: ctx.grouping.clone(),
             unit: args.unit.into(),
         };
-        let (state, _) = learn::learn_state(&files, &reading);
+        let (mut state, _) = learn::learn_state(&files, &reading);
         let rule = Rule {
             min_pages: args.min_pages,
             min_share: args.min_share,
         };
+        state.retain_boilerplate(rule);
         ctx.boilerplate = Some((Arc::new(state), rule));
         ctx.format = ctx.format.clone().boilerplate(ctx.boilerplate.clone());
     }
@@ -310,7 +311,11 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         min_share: args.min_share,
     };
     let boilerplate = match &args.boilerplate {
-        Some(path) => Some((Arc::new(learn::read_state(path)?), rule)),
+        Some(path) => {
+            let mut state = learn::read_state(path)?;
+            state.retain_boilerplate(rule);
+            Some((Arc::new(state), rule))
+        }
         None => None,
     };
     let grouping = learn::grouping(&args.grouping);
