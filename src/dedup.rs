@@ -146,8 +146,10 @@ pub fn decide(
         let seg = &segments[i];
         // The xxh3 of a one-unit block's bytes, computed before anything else.
         let mut one_raw = None;
-        if run == 1 && boilerplate.is_none() && (kept_long || !is_long(seg)) {
+        if run == 1 && (kept_long || !is_long(seg)) {
             // A byte-for-byte repeat needs no normalizing (the common repeat in scraped text).
+            // It is no boilerplate either: the unit it repeats was kept, so the same check of
+            // the same normalized text said no.
             let raw = hash(&text.as_bytes()[seg.start..seg.end]);
             one_raw = Some(raw);
             if let Some(decision) = index.find_exact(text, seg.start..seg.end, raw) {
