@@ -93,10 +93,16 @@ impl Default for Rule {
 /// The fingerprints of the paragraphs of one page, each once, in text order.
 pub fn page_fingerprints(text: &str, unit: Unit) -> Vec<u64> {
     let mut seen = FxHashSet::default();
+    let mut seen_bytes = FxHashSet::default();
     let mut normalized = Normalized::default();
     let mut out = Vec::new();
     for seg in segment(text, unit) {
-        normalize_into(&text[seg.start..seg.end], &mut normalized);
+        let paragraph = &text[seg.start..seg.end];
+        // A byte-for-byte repeat has its fingerprint in `out` already.
+        if !seen_bytes.insert(hash(paragraph.as_bytes())) {
+            continue;
+        }
+        normalize_into(paragraph, &mut normalized);
         if normalized.is_empty() {
             continue;
         }

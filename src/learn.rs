@@ -2,7 +2,9 @@
 //! per-site paragraph counts (a [`State`]).
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,6 +14,7 @@ use paradedup::{decode, Unit};
 
 use crate::cli::{self, LearnArgs, MergeArgs};
 use crate::files::{self, Source};
+use crate::readahead::ReadAhead;
 
 /// How `learn` reads pages.
 pub struct Reading {
@@ -50,77 +53,128 @@ pub fn file_site(path: &Path, grouping: &Grouping) -> String {
     }
 }
 
-/// Counts every page of `sources`, calling `page(site, fingerprints)` for each. Bad inputs
-/// and records are reported on stderr and skipped; returns whether any was.
+/// Counts every page of `sources`, calling `page(site, fingerprints)` for each, in input
+/// order; pages are fingerprinted on all threads of the current rayon pool. Bad inputs and
+/// records are reported on stderr and skipped; returns whether any was.
 pub fn each_page(
     sources: &[Source],
     reading: &Reading,
     page: &mut dyn FnMut(&str, &[u64]),
 ) -> bool {
     let mut failed = false;
+    let mut texts = Vec::new();
     for src in sources {
-        let label = match src {
-            Source::Stdin => "<stdin>".to_owned(),
-            Source::File { path, .. } => path.display().to_string(),
-        };
-        let reader: Box<dyn Read> = match src {
-            Source::Stdin => Box::new(io::stdin()),
-            Source::File { path, .. } => match File::open(path) {
-                Ok(f) => Box::new(f),
-                Err(err) => {
+        if !src.is_jsonl(reading.jsonl) {
+            texts.push(src);
+            if texts.len() == TEXTS_AT_ONCE {
+                failed |= each_text(&texts, reading, page);
+                texts.clear();
+            }
+            continue;
+        }
+        failed |= each_text(&texts, reading, page);
+        texts.clear();
+        match src.open() {
+            Ok(reader) => failed |= each_record(reader, &src.label(), reading, page),
+            Err(err) => {
+                eprintln!("paradedup: {}: {err}", src.label());
+                failed = true;
+            }
+        }
+    }
+    failed | each_text(&texts, reading, page)
+}
+
+/// Plain-text inputs fingerprinted together.
+const TEXTS_AT_ONCE: usize = 64;
+
+/// Calls `page` for each plain-text input, in order, reading and fingerprinting them on all
+/// threads. Returns whether one could not be read.
+fn each_text(texts: &[&Source], reading: &Reading, page: &mut dyn FnMut(&str, &[u64])) -> bool {
+    let pages: Vec<Result<(String, Vec<u64>), String>> = texts
+        .par_iter()
+        .map(|&src| {
+            let mut bytes = Vec::new();
+            src.open()
+                .and_then(|mut r| r.read_to_end(&mut bytes))
+                .map_err(|e| e.to_string())?;
+            let text = decode(&bytes).map_err(|e| e.to_string())?;
+            let site = match src {
+                Source::File { path, .. } => file_site(path, &reading.grouping),
+                Source::Stdin => String::new(),
+            };
+            Ok((site, page_fingerprints(text, reading.unit)))
+        })
+        .collect();
+    let mut failed = false;
+    for (src, result) in texts.iter().zip(pages) {
+        match result {
+            Ok((site, fingerprints)) => page(&site, &fingerprints),
+            Err(err) => {
+                eprintln!("paradedup: {}: {err}", src.label());
+                failed = true;
+            }
+        }
+    }
+    failed
+}
+
+/// A few pieces of JSON Lines are fingerprinted at a time, on all threads.
+const PIECES_AT_ONCE: usize = 16;
+
+/// Calls `page` for every record of a JSON Lines input, in input order. Records are read
+/// ahead and fingerprinted on all threads (the current rayon pool); bad ones are reported on
+/// stderr and skipped. Returns whether any was.
+fn each_record(
+    reader: impl Read + Send + 'static,
+    label: &str,
+    reading: &Reading,
+    page: &mut dyn FnMut(&str, &[u64]),
+) -> bool {
+    let mut failed = false;
+    let mut pieces = ReadAhead::new(reader);
+    let mut ended = false;
+    while !ended {
+        // What has been read (waiting only for the first piece), up to a few pieces.
+        let mut batch = Vec::new();
+        while batch.len() < PIECES_AT_ONCE && (batch.is_empty() || pieces.ready()) {
+            match pieces.next() {
+                Some(Ok(piece)) => batch.push(piece),
+                Some(Err(err)) => {
                     eprintln!("paradedup: {label}: {err}");
                     failed = true;
-                    continue;
+                    ended = true;
+                    break;
                 }
-            },
-        };
-        let jsonl = reading.jsonl
-            || matches!(src, Source::File { path, .. }
-                if path.extension().is_some_and(|e| e == "jsonl"));
-        let mut reader = BufReader::with_capacity(1 << 20, reader);
-        if jsonl {
-            let mut line = Vec::new();
-            let mut number = 0;
-            loop {
-                line.clear();
-                match reader.read_until(b'\n', &mut line) {
-                    Ok(0) => break,
-                    Ok(_) => number += 1,
-                    Err(err) => {
-                        eprintln!("paradedup: {label}: {err}");
-                        failed = true;
-                        break;
-                    }
-                }
-                let body = line.strip_suffix(b"\n").unwrap_or(&line);
-                let body = body.strip_suffix(b"\r").unwrap_or(body);
-                if body.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                match record_page(body, &reading.format) {
-                    Ok((site, text)) => page(&site, &page_fingerprints(&text, reading.unit)),
-                    Err(err) => {
-                        eprintln!("paradedup: {label}:{number}: {err} (not counted)");
-                        failed = true;
-                    }
+                None => {
+                    ended = true;
+                    break;
                 }
             }
-        } else {
-            let mut bytes = Vec::new();
-            let text = reader
-                .read_to_end(&mut bytes)
-                .map_err(|e| e.to_string())
-                .and_then(|_| decode(&bytes).map_err(|e| e.to_string()));
-            match text {
-                Ok(text) => {
-                    let site = match src {
-                        Source::File { path, .. } => file_site(path, &reading.grouping),
-                        Source::Stdin => String::new(),
-                    };
-                    page(&site, &page_fingerprints(text, reading.unit));
-                }
+        }
+        let pages: Vec<Vec<_>> = batch
+            .par_iter()
+            .map(|piece| {
+                piece
+                    .lines()
+                    .filter_map(|(number, line)| {
+                        let body = line.strip_suffix(b"\n").unwrap_or(line);
+                        let body = body.strip_suffix(b"\r").unwrap_or(body);
+                        if body.iter().all(u8::is_ascii_whitespace) {
+                            return None;
+                        }
+                        let page = record_page(body, &reading.format)
+                            .map(|(site, text)| (site, page_fingerprints(&text, reading.unit)));
+                        Some((number, page))
+                    })
+                    .collect()
+            })
+            .collect();
+        for (number, result) in pages.into_iter().flatten() {
+            match result {
+                Ok((site, fingerprints)) => page(&site, &fingerprints),
                 Err(err) => {
-                    eprintln!("paradedup: {label}: {err}");
+                    eprintln!("paradedup: {label}:{number}: {err} (not counted)");
                     failed = true;
                 }
             }

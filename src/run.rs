@@ -106,7 +106,8 @@ struct Outcome {
 }
 
 impl Source {
-    fn label(&self) -> String {
+    /// How the input is named in messages.
+    pub(crate) fn label(&self) -> String {
         match self {
             Source::Stdin => "<stdin>".to_owned(),
             Source::File { path, .. } => path.display().to_string(),
@@ -120,13 +121,15 @@ impl Source {
         }
     }
 
-    fn is_jsonl(&self, forced: bool) -> bool {
+    /// Whether the input is read as JSON Lines (`forced` by `--jsonl`, else by extension).
+    pub(crate) fn is_jsonl(&self, forced: bool) -> bool {
         forced
             || matches!(self, Source::File { path, .. }
                 if path.extension().is_some_and(|e| e == "jsonl"))
     }
 
-    fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+    /// Opens the input for reading.
+    pub(crate) fn open(&self) -> io::Result<Box<dyn Read + Send>> {
         Ok(match self {
             Source::Stdin => Box::new(io::stdin()),
             Source::File { path, .. } => {
@@ -196,7 +199,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
             grouping: ctx.grouping.clone(),
             unit: args.unit.into(),
         };
-        let (mut state, _) = learn::learn_state(&files, &reading);
+        let (mut state, _) = ctx.pool.install(|| learn::learn_state(&files, &reading));
         let rule = Rule {
             min_pages: args.min_pages,
             min_share: args.min_share,

@@ -374,3 +374,48 @@ fn real_pages_learn_and_across_agree() {
         "boilerplate is a large share of full pages"
     );
 }
+
+/// The counting pass reads pages on all threads: many pages (more than one piece of input,
+/// bad records among them) give the same output whatever the number of threads.
+#[test]
+fn across_counts_alike_on_any_number_of_threads() {
+    let dir = Scratch::new("across-threads");
+    let mut lines = String::new();
+    for i in 0..3000 {
+        let site = ["a", "b", "c"][i % 3];
+        let body = format!("Story {i} begins here and goes on at some length about item {i}.");
+        let footer = format!("Read more news from site {site} every day.");
+        lines +=
+            &json!({"site": site, "text": format!("{body}\n\n{footer}\n\n{SHARE}")}).to_string();
+        lines.push('\n');
+        if i % 1000 == 999 {
+            lines += "not json\n";
+        }
+    }
+    let input = dir.file("pages.jsonl", &lines);
+    let run = |j: &str| {
+        let out = cmd()
+            .args(["--across", "--on-error", "skip", "-j", j])
+            .arg(&input)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        // Each bad record is named by both passes.
+        assert_eq!(stderr.matches("(not counted)").count(), 3, "{stderr}");
+        assert!(stderr.contains(":1001: "), "{stderr}");
+        assert_eq!(stderr.matches("(skipped)").count(), 3, "{stderr}");
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("4"));
+    let got = texts(&one);
+    assert_eq!(got.len(), 3000);
+    // Footer and share line are on every page of their site: only the story stays.
+    for (i, text) in got.iter().enumerate() {
+        assert_eq!(
+            *text,
+            format!("Story {i} begins here and goes on at some length about item {i}.")
+        );
+    }
+}
