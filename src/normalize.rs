@@ -89,9 +89,14 @@ impl Normalized {
     /// Ends the word whose text began at `at`; `label` when it has a digit or is one
     /// character.
     fn end_word(&mut self, at: usize, capitalized: bool, label: bool) {
+        let hash = crate::fingerprint::word_hash(&self.text.as_bytes()[at..]);
+        self.push_word(hash, capitalized, label);
+    }
+
+    /// Adds a word's hash and traits; its text is added to `text` by the caller.
+    fn push_word(&mut self, hash: u64, capitalized: bool, label: bool) {
         self.capitalized.push(capitalized);
-        self.hashes
-            .push(crate::fingerprint::word_hash(&self.text.as_bytes()[at..]));
+        self.hashes.push(hash);
         self.labels.push(label);
     }
 

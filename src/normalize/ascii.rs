@@ -119,6 +119,14 @@ fn window_words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
         l | d | block.connector | joins
     }));
     let connectors = blocks.iter().any(|b| b.connector != 0);
+    // Words one space apart are copied to the normalized text together, as they stand.
+    let mut run: Option<(usize, usize)> = None;
+    let copy = |run: (usize, usize), out: &mut Normalized| {
+        if !out.text.is_empty() {
+            out.text.push(' ');
+        }
+        out.text.push_str(&lower[run.0..run.1]);
+    };
     // The first and the last byte of each word, block by block; a word may go on into the
     // next block.
     let mut start = None;
@@ -148,11 +156,21 @@ fn window_words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
             if connectors && lower.as_bytes()[s..e].iter().all(|&b| b == b'_') {
                 continue;
             }
-            let at = out.begin_word();
-            out.text.push_str(&lower[s..e]);
+            run = match run {
+                Some((from, to)) if s == to + 1 && lower.as_bytes()[to] == b' ' => Some((from, e)),
+                Some(done) => {
+                    copy(done, out);
+                    Some((s, e))
+                }
+                None => Some((s, e)),
+            };
             let capitalized = text.as_bytes()[s].is_ascii_uppercase();
-            out.end_word(at, capitalized, digit || e - s == 1);
+            let hash = crate::fingerprint::word_hash(&lower.as_bytes()[s..e]);
+            out.push_word(hash, capitalized, digit || e - s == 1);
         }
+    }
+    if let Some(done) = run {
+        copy(done, out);
     }
 }
 
