@@ -202,8 +202,14 @@ pub fn decide(
                 raw: one_raw.unwrap_or_else(|| hash(text[range.clone()].as_bytes())),
                 normalized: hash(normalized.text.as_bytes()),
             };
-            let (mut decision, keys) =
-                index.find(text, range.clone(), normalized, prints, threshold);
+            let (mut decision, keys) = index.find(
+                text,
+                range.clone(),
+                normalized,
+                prints,
+                threshold,
+                one_raw.is_some(),
+            );
             let long = is_long(seg);
             if long && !kept_long {
                 // The first long line stays: without one, a second run would read the text
@@ -557,6 +563,7 @@ impl Index {
     }
 
     /// Any match for the text at `range`, and its near-duplicate keys when they were computed.
+    /// With `exact_checked`, it is known to be no exact repeat.
     fn find(
         &self,
         text: &str,
@@ -564,8 +571,14 @@ impl Index {
         normalized: &Normalized,
         prints: Prints,
         threshold: f64,
+        exact_checked: bool,
     ) -> (Decision, Option<NearKeys>) {
-        if let Some(decision) = self.find_same(text, range, normalized, prints) {
+        let same = if exact_checked {
+            self.find_normalized(text, normalized, prints.normalized)
+        } else {
+            self.find_same(text, range, normalized, prints)
+        };
+        if let Some(decision) = same {
             return (decision, None);
         }
         if normalized.len() < MIN_NEAR_WORDS {
