@@ -219,7 +219,7 @@ pub fn decide(
             }
             if decision == Decision::Keep {
                 kept_long |= long;
-                index.insert(j, range, normalized, prints, keys);
+                index.insert(j, range, normalized, prints, keys.as_ref());
             }
             decisions.push(decision);
         }
@@ -274,7 +274,7 @@ pub fn decide(
                     }
                 } else {
                     let rest = std::mem::take(&mut normalized);
-                    index.insert_rest(first, range, rest, key, rest_keys);
+                    index.insert_rest(first, range, rest, key, rest_keys.as_ref());
                 }
             }
         }
@@ -529,10 +529,10 @@ impl Index {
     }
 
     /// Adds entry `id` to the buckets of its keys.
-    fn add_to_buckets(&mut self, id: usize, keys: Option<NearKeys>) {
+    fn add_to_buckets(&mut self, id: usize, keys: Option<&NearKeys>) {
         let Some(keys) = keys else { return };
-        let ends = keys.ends.into_iter().map(|k| (k, ENDS_BUCKET_CAP));
-        let bands = keys.bands.into_iter().flatten().map(|k| (k, BUCKET_CAP));
+        let ends = keys.ends.iter().map(|&k| (k, ENDS_BUCKET_CAP));
+        let bands = keys.bands.iter().flatten().map(|&k| (k, BUCKET_CAP));
         for (key, cap) in ends.chain(bands) {
             let link = self.links.len() as u32;
             let (head, members) = self.buckets.entry(key).or_insert((u32::MAX, 0));
@@ -552,7 +552,7 @@ impl Index {
         range: Range<usize>,
         normalized: Normalized,
         key: u64,
-        keys: Option<NearKeys>,
+        keys: Option<&NearKeys>,
     ) {
         let id = self.entries.len();
         self.entries
@@ -598,7 +598,7 @@ impl Index {
         range: Range<usize>,
         normalized: &Normalized,
         prints: Prints,
-        keys: Option<NearKeys>,
+        keys: Option<&NearKeys>,
     ) {
         let id = self.entries.len();
         self.entries
