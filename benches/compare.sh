@@ -71,6 +71,7 @@ measure "paradedup --jsonl -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl
 measure "paradedup --diff, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --diff --color never -r -j1 "$dir/pages"
 measure "paradedup --json, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --json -r -j1 "$dir/pages"
 measure "paradedup --jsonl --across -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j1 --verbose "$dir/pages.jsonl"
+measure "paradedup --jsonl --across -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j2 --verbose "$dir/pages.jsonl"
 
 if [ "$peers" = 1 ]; then
     # trafilatura is slow: it and paradedup run on the first $peer_mb MB of the same records.
