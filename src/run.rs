@@ -1,7 +1,7 @@
 //! Arguments -> reading inputs, cleaning them, writing the chosen output.
 //!
-//! Plain-text documents are independent: consecutive ones are cleaned on all threads, a chunk
-//! at a time, and their output is written in input order. A JSON Lines input is streamed: a
+//! Plain-text documents are independent: they are cleaned on all threads, a few per task, and
+//! their output is written in input order as it comes back. A JSON Lines input is streamed: a
 //! thread reads ahead in pieces of whole lines, each piece is cleaned as one task on the pool
 //! while earlier ones are written in order and flushed; memory stays bounded by the pieces in
 //! flight (a few MiB), not the input.
@@ -21,7 +21,6 @@ use paradedup::html::{Document, Section};
 use paradedup::jsonl::{clean_record_with, CleanedRecord, Grouping, RecordError, RecordFormat};
 use paradedup::render::{self, Report};
 use paradedup::{decode, Cleaner, PageSite, Stats};
-use rayon::prelude::*;
 use std::sync::Arc;
 
 use crate::cli::{Args, ColorWhen, OnError};
@@ -30,8 +29,10 @@ use crate::learn;
 use crate::readahead::{Piece, ReadAhead};
 use crate::review::{self, Review};
 
-/// Text documents cleaned together before their output is written.
-const CHUNK_DOCS: usize = 64;
+/// Text documents cleaned as one task…
+const TASK_DOCS: usize = 4;
+/// …with at most this many tasks being cleaned or waiting to be written.
+const TASKS_IN_FLIGHT: usize = 16;
 /// JSON Lines input being cleaned or waiting to be written, at most (plus one piece); the
 /// reader holds up to 4 MiB more.
 const IN_FLIGHT_BYTES: usize = 4 << 20;
@@ -214,7 +215,8 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     if let Some(path) = &args.html {
         summary.review = Some(Review::create(path)?);
     }
-    let mut pending: Vec<Source> = Vec::new();
+    // Consecutive text documents are cleaned together; a JSON Lines input is streamed.
+    let mut texts: Vec<Source> = Vec::new();
     for source in sources {
         match source {
             Err((path, err)) => {
@@ -222,21 +224,17 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
                 summary.failed = true;
             }
             Ok(src) if src.is_jsonl(ctx.jsonl) => {
-                flush_texts(&ctx, &mut pending, &mut out, &mut summary, &progress)?;
+                clean_texts(&ctx, &texts, &mut out, &mut summary, &progress)?;
+                texts.clear();
                 let stopped = jsonl_source(&ctx, &src, &mut out, &mut summary, &progress)?;
                 if stopped {
                     break;
                 }
             }
-            Ok(src) => {
-                pending.push(src);
-                if pending.len() == CHUNK_DOCS {
-                    flush_texts(&ctx, &mut pending, &mut out, &mut summary, &progress)?;
-                }
-            }
+            Ok(src) => texts.push(src),
         }
     }
-    flush_texts(&ctx, &mut pending, &mut out, &mut summary, &progress)?;
+    clean_texts(&ctx, &texts, &mut out, &mut summary, &progress)?;
     out.flush().map_err(writing)?;
     progress.finish_and_clear();
     if let Some(page) = summary.review.take() {
@@ -340,47 +338,80 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
     }))
 }
 
-/// Cleans the pending text documents on all threads and writes their output in order.
-fn flush_texts(
+/// Cleans text documents on all threads, a few per task, and writes their output in input
+/// order as it comes back: no thread waits for the slowest document of a batch, and writing
+/// goes on while later documents are cleaned.
+fn clean_texts(
     ctx: &Ctx,
-    pending: &mut Vec<Source>,
+    texts: &[Source],
     out: &mut dyn Write,
     summary: &mut Summary,
     progress: &ProgressBar,
 ) -> io::Result<()> {
-    if pending.is_empty() {
-        return Ok(());
+    let (done_tx, done_rx) = mpsc::channel::<(usize, std::thread::Result<Vec<Outcome>>)>();
+    ctx.pool.in_place_scope(|scope| {
+        let mut tasks = texts.chunks(TASK_DOCS);
+        let mut spawned = 0;
+        let mut written = 0;
+        let mut done = BTreeMap::new();
+        loop {
+            while spawned - written < TASKS_IN_FLIGHT {
+                let Some(docs) = tasks.next() else { break };
+                let first = summary.review.as_mut().map_or(0, |r| r.reserve(docs.len()));
+                let seq = spawned;
+                spawned += 1;
+                let done_tx = done_tx.clone();
+                scope.spawn(move |_| {
+                    let outcomes = panic::catch_unwind(AssertUnwindSafe(|| {
+                        let docs = docs.iter().enumerate();
+                        docs.map(|(i, src)| text_source(ctx, src, first + i))
+                            .collect()
+                    }));
+                    // The receiver outlives the scope, so this cannot fail.
+                    let _ = done_tx.send((seq, outcomes));
+                });
+            }
+            if spawned == written {
+                return Ok(());
+            }
+            let (seq, outcomes) = done_rx
+                .recv()
+                .map_err(|_| io::Error::other("a cleaning thread is gone"))?;
+            done.insert(seq, outcomes);
+            while let Some(outcomes) = done.remove(&written) {
+                written += 1;
+                let outcomes = outcomes.unwrap_or_else(|payload| panic::resume_unwind(payload));
+                for outcome in outcomes {
+                    write_text(outcome, out, summary, progress)?;
+                }
+            }
+        }
+    })
+}
+
+/// Writes what cleaning one text document produced, and counts it.
+fn write_text(
+    outcome: Outcome,
+    out: &mut dyn Write,
+    summary: &mut Summary,
+    progress: &ProgressBar,
+) -> io::Result<()> {
+    out.write_all(&outcome.stdout).map_err(writing)?;
+    if let (Some(review), Some(section)) = (&mut summary.review, outcome.section) {
+        review.add(section)?;
     }
-    let first = summary
-        .review
-        .as_mut()
-        .map_or(0, |r| r.reserve(pending.len()));
-    let outcomes: Vec<Outcome> = ctx.pool.install(|| {
-        pending
-            .par_iter()
-            .enumerate()
-            .map(|(i, src)| text_source(ctx, src, first + i))
-            .collect()
-    });
-    for outcome in outcomes {
-        out.write_all(&outcome.stdout).map_err(writing)?;
-        if let (Some(review), Some(section)) = (&mut summary.review, outcome.section) {
-            review.add(section)?;
-        }
-        if !outcome.stderr.is_empty() {
-            progress.suspend(|| eprint!("{}", outcome.stderr));
-        }
-        summary.documents += 1;
-        // A document that could not be read or written saved nothing.
-        if !outcome.failed {
-            summary.changed += usize::from(outcome.changed);
-            summary.stats += outcome.stats;
-        }
-        summary.failed |= outcome.failed;
-        progress.inc(outcome.bytes as u64);
-        progress.set_message(format!("{} documents", summary.documents));
+    if !outcome.stderr.is_empty() {
+        progress.suspend(|| eprint!("{}", outcome.stderr));
     }
-    pending.clear();
+    summary.documents += 1;
+    // A document that could not be read or written saved nothing.
+    if !outcome.failed {
+        summary.changed += usize::from(outcome.changed);
+        summary.stats += outcome.stats;
+    }
+    summary.failed |= outcome.failed;
+    progress.inc(outcome.bytes as u64);
+    progress.set_message(format!("{} documents", summary.documents));
     Ok(())
 }
 
