@@ -3,6 +3,7 @@
 mod cli;
 mod files;
 mod learn;
+mod ordered;
 mod readahead;
 mod review;
 mod run;

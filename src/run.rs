@@ -6,13 +6,10 @@
 //! while earlier ones are written in order and flushed; memory stays bounded by the pieces in
 //! flight (a few MiB), not the input.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -26,6 +23,7 @@ use std::sync::Arc;
 use crate::cli::{Args, ColorWhen, OnError};
 use crate::files::{self, Source};
 use crate::learn;
+use crate::ordered::InOrder;
 use crate::readahead::{Piece, ReadAhead};
 use crate::review::{self, Review};
 
@@ -348,42 +346,24 @@ fn clean_texts(
     summary: &mut Summary,
     progress: &ProgressBar,
 ) -> io::Result<()> {
-    let (done_tx, done_rx) = mpsc::channel::<(usize, std::thread::Result<Vec<Outcome>>)>();
+    let mut tasks = InOrder::new();
     ctx.pool.in_place_scope(|scope| {
-        let mut tasks = texts.chunks(TASK_DOCS);
-        let mut spawned = 0;
-        let mut written = 0;
-        let mut done = BTreeMap::new();
+        let mut docs = texts.chunks(TASK_DOCS);
         loop {
-            while spawned - written < TASKS_IN_FLIGHT {
-                let Some(docs) = tasks.next() else { break };
+            while tasks.pending() < TASKS_IN_FLIGHT {
+                let Some(docs) = docs.next() else { break };
                 let first = summary.review.as_mut().map_or(0, |r| r.reserve(docs.len()));
-                let seq = spawned;
-                spawned += 1;
-                let done_tx = done_tx.clone();
-                scope.spawn(move |_| {
-                    let outcomes = panic::catch_unwind(AssertUnwindSafe(|| {
-                        let docs = docs.iter().enumerate();
-                        docs.map(|(i, src)| text_source(ctx, src, first + i))
-                            .collect()
-                    }));
-                    // The receiver outlives the scope, so this cannot fail.
-                    let _ = done_tx.send((seq, outcomes));
+                tasks.spawn(scope, move || {
+                    let docs = docs.iter().enumerate();
+                    docs.map(|(i, src)| text_source(ctx, src, first + i))
+                        .collect::<Vec<_>>()
                 });
             }
-            if spawned == written {
+            if tasks.pending() == 0 {
                 return Ok(());
             }
-            let (seq, outcomes) = done_rx
-                .recv()
-                .map_err(|_| io::Error::other("a cleaning thread is gone"))?;
-            done.insert(seq, outcomes);
-            while let Some(outcomes) = done.remove(&written) {
-                written += 1;
-                let outcomes = outcomes.unwrap_or_else(|payload| panic::resume_unwind(payload));
-                for outcome in outcomes {
-                    write_text(outcome, out, summary, progress)?;
-                }
+            for outcome in tasks.next() {
+                write_text(outcome, out, summary, progress)?;
             }
         }
     })
@@ -541,44 +521,29 @@ fn jsonl_source(
     // Pieces of the input go to the pool as they are read and come back cleaned, in any order;
     // they are written in input order. A worker that is done takes the next piece while a slow
     // record is still being cleaned elsewhere.
-    let (done_tx, done_rx) = mpsc::channel::<Cleaned>();
+    let mut tasks = InOrder::new();
     let stopped = ctx.pool.in_place_scope(|scope| -> io::Result<bool> {
         let mut out = PieceOut {
             target: &mut *target,
             summary: &mut *summary,
             changed: &mut changed,
         };
-        let mut spawned = 0;
-        let mut written = 0;
         let mut in_flight = 0;
         let mut ended = false;
-        let mut done = BTreeMap::new();
         loop {
             // Take what has been read while little is in flight; wait for input only when
             // nothing is being cleaned (a slow producer's records are never held back).
-            while !ended && in_flight < IN_FLIGHT_BYTES && (spawned == written || pieces.ready()) {
+            while !ended && in_flight < IN_FLIGHT_BYTES && (tasks.pending() == 0 || pieces.ready())
+            {
                 match pieces.next() {
                     Some(Ok(piece)) => {
-                        let first = out
-                            .summary
-                            .review
-                            .as_mut()
-                            .map_or(0, |r| r.reserve(piece.len()));
+                        let first =
+                            (out.summary.review.as_mut()).map_or(0, |r| r.reserve(piece.len()));
                         in_flight += piece.bytes();
-                        let seq = spawned;
-                        spawned += 1;
-                        let done_tx = done_tx.clone();
                         let label = &label;
-                        scope.spawn(move |_| {
-                            let results = panic::catch_unwind(AssertUnwindSafe(|| {
-                                clean_piece(ctx, &piece, label, first)
-                            }));
-                            // The receiver outlives the scope, so this cannot fail.
-                            let _ = done_tx.send(Cleaned {
-                                seq,
-                                piece,
-                                results,
-                            });
+                        tasks.spawn(scope, move || {
+                            let results = clean_piece(ctx, &piece, label, first);
+                            (piece, results)
                         });
                     }
                     Some(Err(err)) => {
@@ -588,20 +553,13 @@ fn jsonl_source(
                     None => ended = true,
                 }
             }
-            if spawned == written {
+            if tasks.pending() == 0 {
                 return Ok(false);
             }
-            let cleaned = done_rx
-                .recv()
-                .map_err(|_| io::Error::other("a cleaning thread is gone"))?;
-            done.insert(cleaned.seq, cleaned);
-            while let Some(Cleaned { piece, results, .. }) = done.remove(&written) {
-                written += 1;
-                in_flight -= piece.bytes();
-                let results = results.unwrap_or_else(|payload| panic::resume_unwind(payload));
-                if write_piece(ctx, &label, &piece, results, &mut out, progress)? {
-                    return Ok(true);
-                }
+            let (piece, results) = tasks.next();
+            in_flight -= piece.bytes();
+            if write_piece(ctx, &label, &piece, results, &mut out, progress)? {
+                return Ok(true);
             }
         }
     })?;
@@ -662,14 +620,6 @@ fn clean_piece(ctx: &Ctx, piece: &Piece, label: &str, first: usize) -> Vec<Recor
             }))
         })
         .collect()
-}
-
-/// A piece cleaned on the pool, back for writing.
-struct Cleaned {
-    /// Position of the piece in the input.
-    seq: usize,
-    piece: Piece,
-    results: std::thread::Result<Vec<RecordResult>>,
 }
 
 /// Where pieces of records are written, and what their writing adds to.
