@@ -28,9 +28,9 @@ use crate::readahead::{Piece, ReadAhead};
 use crate::review::{self, Review};
 
 /// Text documents cleaned as one task…
-const TASK_DOCS: usize = 4;
+const TASK_DOCS: usize = 16;
 /// …with at most this many tasks being cleaned or waiting to be written.
-const TASKS_IN_FLIGHT: usize = 16;
+const TASKS_IN_FLIGHT: usize = 8;
 /// JSON Lines input being cleaned or waiting to be written, at most (plus one piece); the
 /// reader holds up to 4 MiB more.
 const IN_FLIGHT_BYTES: usize = 4 << 20;
