@@ -75,7 +75,10 @@ pub fn each_page(
         failed |= each_text(&texts, reading, page);
         texts.clear();
         match src.open() {
-            Ok(reader) => failed |= each_record(reader, &src.label(), reading, page),
+            Ok(reader) => {
+                let regular_file = src.is_regular_file();
+                failed |= each_record(reader, regular_file, &src.label(), reading, page);
+            }
             Err(err) => {
                 eprintln!("paradedup: {}: {err}", src.label());
                 failed = true;
@@ -127,12 +130,13 @@ const PIECES_AT_ONCE: usize = 16;
 /// stderr and skipped. Returns whether any was.
 fn each_record(
     reader: impl Read + Send + 'static,
+    regular_file: bool,
     label: &str,
     reading: &Reading,
     page: &mut dyn FnMut(&str, &[u64]),
 ) -> bool {
     let mut failed = false;
-    let mut pieces = ReadAhead::new(reader);
+    let mut pieces = ReadAhead::new(reader, regular_file);
     let mut ended = false;
     while !ended {
         // What has been read (waiting only for the first piece), up to a few pieces.

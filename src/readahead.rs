@@ -67,12 +67,13 @@ pub struct ReadAhead {
 }
 
 impl ReadAhead {
-    /// Starts reading. The thread is not joined: if the cleaner stops early while the reader
-    /// waits for input, it ends with the process.
-    pub fn new<R: Read + Send + 'static>(reader: R) -> ReadAhead {
+    /// Starts reading; `regular_file` when the input is one (reads then fill whole pieces,
+    /// where a pipe's are handed over as they come). The thread is not joined: if the cleaner
+    /// stops early while the reader waits for input, it ends with the process.
+    pub fn new<R: Read + Send + 'static>(reader: R, regular_file: bool) -> ReadAhead {
         let link = Link::default();
         let theirs = Arc::clone(&link);
-        std::thread::spawn(move || read(reader, &theirs));
+        std::thread::spawn(move || read(reader, regular_file, &theirs));
         ReadAhead { link }
     }
 
@@ -115,11 +116,11 @@ impl Drop for ReadAhead {
 
 /// The reading thread: fills a piece, hands over its whole lines when it is full or the
 /// cleaner has nothing to take, and keeps the unfinished line for the next piece.
-fn read(mut reader: impl Read, link: &Link) {
+fn read(mut reader: impl Read, fill: bool, link: &Link) {
     let (lock, changed) = &**link;
     let mut filling = Filling::default();
     loop {
-        let read = filling.read(&mut reader);
+        let read = filling.read(&mut reader, fill);
         let end = match read {
             Ok(0) => Some(None),
             Ok(_) => None,
@@ -180,18 +181,30 @@ impl Default for Filling {
 
 impl Filling {
     /// Reads once, into the room left in the piece (at least [`MIN_READ`] bytes).
-    fn read(&mut self, reader: &mut impl Read) -> io::Result<usize> {
+    ///
+    /// With `fill` (a regular file: no producer to wait for), the room is read full, into
+    /// memory that is not zeroed first.
+    fn read(&mut self, reader: &mut impl Read, fill: bool) -> io::Result<usize> {
         let len = self.data.len();
         let room = (self.data.capacity() - len).max(MIN_READ);
-        self.data.resize(len + room, 0);
-        let read = loop {
-            match reader.read(&mut self.data[len..]) {
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                read => break read,
-            }
+        let read = if fill {
+            // Bytes read before an error stay in `data`.
+            let read = reader
+                .by_ref()
+                .take(room as u64)
+                .read_to_end(&mut self.data);
+            read.map(|_| self.data.len() - len)
+        } else {
+            self.data.resize(len + room, 0);
+            let read = loop {
+                match reader.read(&mut self.data[len..]) {
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                    read => break read,
+                }
+            };
+            self.data.truncate(len + *read.as_ref().unwrap_or(&0));
+            read
         };
-        let n = *read.as_ref().unwrap_or(&0);
-        self.data.truncate(len + n);
         let new = memchr::memchr_iter(b'\n', &self.data[len..]).map(|at| len + at + 1);
         self.ends.extend(new);
         read
@@ -255,10 +268,10 @@ mod tests {
         }
     }
 
-    fn lines_of(input: &[u8], step: usize) -> Vec<(usize, Vec<u8>)> {
+    fn lines_of(input: &[u8], step: usize, fill: bool) -> Vec<(usize, Vec<u8>)> {
         let input: &'static [u8] = Box::leak(input.to_vec().into_boxed_slice());
         let mut lines = Vec::new();
-        for piece in ReadAhead::new(Trickle { input, step }) {
+        for piece in ReadAhead::new(Trickle { input, step }, fill) {
             let piece = piece.unwrap();
             assert!(piece.len() <= PIECE_LINES);
             lines.extend(piece.lines().map(|(n, l)| (n, l.to_vec())));
@@ -286,13 +299,17 @@ mod tests {
         input.extend_from_slice(b"no line break");
         expected.push((5001, b"no line break".to_vec()));
         for step in [1 << 20, 4096, 7] {
-            assert_eq!(lines_of(&input, step), expected, "reads of {step} bytes");
+            for fill in [false, true] {
+                let got = lines_of(&input, step, fill);
+                assert_eq!(got, expected, "reads of {step} bytes, fill {fill}");
+            }
         }
     }
 
     #[test]
     fn empty_input_has_no_lines() {
-        assert!(lines_of(b"", 10).is_empty());
+        assert!(lines_of(b"", 10, false).is_empty());
+        assert!(lines_of(b"", 10, true).is_empty());
     }
 
     #[test]
@@ -307,12 +324,14 @@ mod tests {
                 Ok(9)
             }
         }
-        let mut ahead = ReadAhead::new(Failing(false));
-        let piece = ahead.next().unwrap().unwrap();
-        let lines: Vec<_> = piece.lines().collect();
-        assert_eq!(lines, [(1, &b"a\n"[..]), (2, &b"b\n"[..])]);
-        let err = ahead.next().unwrap().unwrap_err();
-        assert_eq!(err.to_string(), "disk on fire");
-        assert!(ahead.next().is_none());
+        for fill in [false, true] {
+            let mut ahead = ReadAhead::new(Failing(false), fill);
+            let piece = ahead.next().unwrap().unwrap();
+            let lines: Vec<_> = piece.lines().collect();
+            assert_eq!(lines, [(1, &b"a\n"[..]), (2, &b"b\n"[..])]);
+            let err = ahead.next().unwrap().unwrap_err();
+            assert_eq!(err.to_string(), "disk on fire");
+            assert!(ahead.next().is_none());
+        }
     }
 }

@@ -127,6 +127,11 @@ impl Source {
                 if path.extension().is_some_and(|e| e == "jsonl"))
     }
 
+    /// Whether the input is a regular file (not standard input, a pipe or a device).
+    pub(crate) fn is_regular_file(&self) -> bool {
+        matches!(self, Source::File { path, .. } if path.metadata().is_ok_and(|m| m.is_file()))
+    }
+
     /// Opens the input for reading.
     pub(crate) fn open(&self) -> io::Result<Box<dyn Read + Send>> {
         Ok(match self {
@@ -506,7 +511,7 @@ fn jsonl_source(
             return Ok(false);
         }
     };
-    let mut pieces = ReadAhead::new(reader);
+    let mut pieces = ReadAhead::new(reader, src.is_regular_file());
     summary.documents += 1;
     // Files are rewritten from a buffer; standard output is written as records come.
     let mut buffer = Vec::new();
