@@ -14,7 +14,7 @@ use paradedup::{decode, Unit};
 
 use crate::cli::{self, LearnArgs, MergeArgs};
 use crate::files::{self, Source};
-use crate::readahead::ReadAhead;
+use crate::readahead::{split_ending, ReadAhead};
 
 /// How `learn` reads pages.
 pub struct Reading {
@@ -162,8 +162,7 @@ fn each_record(
                 piece
                     .lines()
                     .filter_map(|(number, line)| {
-                        let body = line.strip_suffix(b"\n").unwrap_or(line);
-                        let body = body.strip_suffix(b"\r").unwrap_or(body);
+                        let (body, _) = split_ending(line);
                         if body.iter().all(u8::is_ascii_whitespace) {
                             return None;
                         }

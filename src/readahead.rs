@@ -45,6 +45,18 @@ impl Piece {
     }
 }
 
+/// A line's content and its ending (`\n`, `\r\n` or nothing).
+pub fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
+    let cut = if line.ends_with(b"\r\n") {
+        line.len() - 2
+    } else if line.ends_with(b"\n") {
+        line.len() - 1
+    } else {
+        line.len()
+    };
+    line.split_at(cut)
+}
+
 /// What the reading thread shares with the cleaner.
 #[derive(Default)]
 struct Shared {

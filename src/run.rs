@@ -24,7 +24,7 @@ use crate::cli::{Args, ColorWhen, OnError};
 use crate::files::{self, Source};
 use crate::learn;
 use crate::ordered::InOrder;
-use crate::readahead::{Piece, ReadAhead};
+use crate::readahead::{split_ending, Piece, ReadAhead};
 use crate::review::{self, Review};
 
 /// Text documents cleaned as one task…
@@ -723,18 +723,6 @@ fn clean_record_sectioned<'a>(
         }
     })?;
     Ok((record, section))
-}
-
-/// A line's content and its ending (`\n`, `\r\n` or nothing).
-fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
-    let cut = if line.ends_with(b"\r\n") {
-        line.len() - 2
-    } else if line.ends_with(b"\n") {
-        line.len() - 1
-    } else {
-        line.len()
-    };
-    line.split_at(cut)
 }
 
 /// A progress bar on standard error that shows up only on a terminal, only for runs that take
