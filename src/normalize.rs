@@ -111,8 +111,9 @@ impl Normalized {
 ///
 /// A paragraph of ASCII text (where curly apostrophes, typographic quotes, dashes and exotic
 /// spaces count as their ASCII stand-ins) is cut into words by bit masks, 64 bytes at a time.
-/// Otherwise one pass over the text handles ASCII, the common Latin and Cyrillic letters and
-/// the same punctuation, with the same result as the general path (tests check it character by
+/// Otherwise one pass over the text handles ASCII, the common Latin and Cyrillic letters,
+/// Arabic letters, Hangul syllables, CJK ideographs, kana, Thai letters and marks, and the
+/// same punctuation, with the same result as the general path (tests check it character by
 /// character), and a whitespace-separated chunk holding anything else (other scripts,
 /// combining marks, compatibility forms, invisible characters) goes through the general path:
 /// no word spans whitespace, so chunks are independent.
@@ -187,7 +188,14 @@ fn by_chunks(paragraph: &str, out: &mut Normalized) {
             }
         } else {
             match wide(paragraph, i) {
-                (Class::Letter | Class::Unsupported, _) => 0,
+                (
+                    Class::Letter
+                    | Class::Single
+                    | Class::Katakana
+                    | Class::Mark
+                    | Class::Unsupported,
+                    _,
+                ) => 0,
                 (_, len) => len,
             }
         };
@@ -228,6 +236,27 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
             wide(text, i)
         })
     };
+    if let Some((Class::Single, len)) = class_at(start) {
+        // UAX #29 joins an ideograph, a hiragana or a Thai letter to nothing but the marks
+        // after it. NFKC would reorder marks out of canonical order: they go to the general path.
+        let mut end = start + len;
+        let mut last = 0;
+        while let Some((Class::Mark, len)) = class_at(end) {
+            let order = thai_mark_order(&text[end..end + len]);
+            if order != 0 && order < last {
+                return None;
+            }
+            last = order;
+            end += len;
+        }
+        if class_at(end).map(|a| a.0) == Some(Class::Unsupported) {
+            return None;
+        }
+        let at = out.begin_word();
+        out.text.push_str(&text[start..end]);
+        out.end_word_numeric(at, false, false);
+        return Some(end);
+    }
     // The flags of every character so far, OR-ed.
     let mut seen = 0;
     let mut ascii = true;
@@ -236,9 +265,11 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
     loop {
         // The common case: a run of ASCII letters and digits.
         let run = i;
+        // Katakana joins ASCII letters and digits only through `_`.
+        let after_kana = prev == Class::Katakana;
         while let Some(&b) = bytes.get(i) {
             let flags = FLAGS[b as usize];
-            if flags & WORD == 0 {
+            if flags & WORD == 0 || (after_kana && i == run && flags & ALNUM != 0) {
                 break;
             }
             seen |= flags;
@@ -249,17 +280,21 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
         }
         let Some((c, len)) = class_at(i) else { break };
         match c {
-            Class::Letter => {
+            Class::Letter if prev == Class::Katakana => break,
+            Class::Katakana if i > start && !matches!(prev, Class::Katakana | Class::Connector) => {
+                break
+            }
+            Class::Letter | Class::Katakana => {
                 // Only non-ASCII letters get here.
                 ascii = false;
                 seen |= ALNUM;
                 prev = c;
                 i += len;
             }
-            Class::Unsupported => return None,
+            Class::Unsupported | Class::Mark => return None,
             Class::MidLetter | Class::MidBoth | Class::MidNum => {
                 let after = class_at(i + len).map(|a| a.0);
-                if after == Some(Class::Unsupported) {
+                if matches!(after, Some(Class::Unsupported | Class::Mark)) {
                     return None;
                 }
                 let joins = matches!(
@@ -352,6 +387,16 @@ fn wide(text: &str, i: usize) -> (Class, usize) {
         '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{AC00}'..='\u{D7A3}' => {
             Class::Letter
         }
+        // CJK ideographs, hiragana and Thai letters: each one a word of its own (with the
+        // Thai marks after it).
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{0E01}'..='\u{0E30}'
+        | '\u{0E32}'
+        | '\u{0E40}'..='\u{0E46}' => Class::Single,
+        '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}' => Class::Mark,
+        // Katakana and the prolonged sound mark: a run of them is one word.
+        '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FE}' => Class::Katakana,
         // Apostrophes: folded to `'`.
         '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' => Class::MidBoth,
         // Quotes, dashes, symbols and spaces that break words and are no part of one (NFKC
@@ -378,10 +423,29 @@ fn wide(text: &str, i: usize) -> (Class, usize) {
         | '\u{00A0}'
         | '\u{2002}'..='\u{200A}'
         | '\u{202F}'
-        | '\u{205F}' => Class::Other,
+        | '\u{205F}'
+        // CJK punctuation and the ideographic space.
+        | '\u{3000}'..='\u{3002}'
+        | '\u{300C}'..='\u{3011}'
+        | '\u{30FB}'
+        | '\u{FF01}'
+        | '\u{FF08}'
+        | '\u{FF09}'
+        | '\u{FF1F}' => Class::Other,
         _ => Class::Unsupported,
     };
     (class, c.len_utf8())
+}
+
+/// The canonical combining class of a Thai mark (0 for the marks that are starters): NFKC puts
+/// a run of marks of nonzero class in increasing order.
+fn thai_mark_order(mark: &str) -> u8 {
+    match mark.chars().next() {
+        Some('\u{0E38}' | '\u{0E39}') => 103,
+        Some('\u{0E3A}') => 9,
+        Some('\u{0E48}'..='\u{0E4B}') => 107,
+        _ => 0,
+    }
 }
 
 /// Scratch buffers that grew beyond this many bytes (for a huge paragraph) are let go of
@@ -442,6 +506,12 @@ enum Class {
     Digit,
     /// ExtendNumLet (`_`).
     Connector,
+    /// A letter that is a word by itself (CJK ideographs, hiragana).
+    Single,
+    /// Katakana: joins katakana, and letters or digits through `_`.
+    Katakana,
+    /// A Thai vowel or tone mark: part of the word of the letter before it.
+    Mark,
     /// MidLetter (`:`): joins two letters.
     MidLetter,
     /// MidNumLet and Single_Quote (`.`, `'`, and the apostrophes folded to `'`): join two
@@ -516,7 +586,7 @@ mod tests {
         /// The ASCII fast path finds exactly the words of the general path.
         #[test]
         fn chunked_paths_match_the_general_path(
-            s in "[aZ09_'.:,; \\-\"\t\n\r\x0B\x0Céß’‘“—–…\u{a0}\u{301}\u{200b}ﬁＡ１Жж北京اكٌـ한국]{0,40}"
+            s in "[aZ09_'.:,; \\-\"\t\n\r\x0B\x0Céß’‘“—–…\u{a0}\u{301}\u{200b}ﬁＡ１Жж北京اكٌـ한국ひがカターｶ々、。「」・\u{3000}\u{3099}！กาำเ\u{E31}\u{E38}\u{E3A}\u{E48}\u{E4C}๑]{0,40}"
         ) {
             prop_assert_eq!(normalize(&s), general(&s));
         }
@@ -553,7 +623,28 @@ mod tests {
         let mut checked = 0;
         for c in fast {
             for context in [
-                "{}", "a{}", "{}b", "a{}b", "1{}2", "A{}{}Z", "x.{}", "{}'s", "_{}_",
+                "{}",
+                "a{}",
+                "{}b",
+                "a{}b",
+                "1{}2",
+                "A{}{}Z",
+                "x.{}",
+                "{}'s",
+                "_{}_",
+                "ア{}ア",
+                "北{}",
+                "{}ひ",
+                "{}_a",
+                "1_{}",
+                "{}\u{3099}",
+                "{}\u{301}",
+                "ก{}",
+                "ก{}{}",
+                "{}\u{E48}",
+                "{}\u{E38}\u{E48}",
+                "{}\u{E48}\u{E38}",
+                "ก\u{E38}{}",
             ] {
                 let s = context.replace("{}", &c.to_string());
                 assert_eq!(normalize(&s), general(&s), "{c:?} in {s:?}");
