@@ -311,7 +311,13 @@ fn unescape(raw: &str, decoded: &mut Decoded) -> bool {
     let Some(mut rest) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
         return false;
     };
-    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+    // Escapes often come in twos (`\n\n` between paragraphs): the next one is looked for
+    // where the last one ended before memchr is asked.
+    let next_escape = |rest: &str| match rest.as_bytes().first() {
+        Some(b'\\') => Some(0),
+        _ => memchr::memchr(b'\\', rest.as_bytes()),
+    };
+    while let Some(at) = next_escape(rest) {
         out.push_str(&rest[..at]);
         let hex = |from: usize| {
             let digits = rest.get(at + from..at + from + 4)?;

@@ -108,7 +108,9 @@ fn lines(text: &str) -> Vec<Line> {
         if end > start && bytes[end - 1] == b'\r' && newline < bytes.len() {
             end -= 1;
         }
-        if text[start..end].trim().is_empty() {
+        // Most lines start with a visible ASCII character: no need to trim them.
+        let visible = bytes.get(start).is_some_and(u8::is_ascii_graphic);
+        if !visible && text[start..end].trim().is_empty() {
             if lines.last().is_some_and(|l: &Line| l.block == block) {
                 block += 1;
             }
