@@ -110,8 +110,8 @@ impl Normalized {
 /// Normalizes `paragraph` into `out`, reusing its buffers.
 ///
 /// A paragraph of ASCII text (where curly apostrophes, typographic quotes, dashes and exotic
-/// spaces count as their ASCII stand-ins) is cut into words by bit masks, 64 bytes at a time.
-/// Otherwise one pass over the text handles ASCII, the common Latin and Cyrillic letters,
+/// spaces count as their ASCII stand-ins, and Latin, Cyrillic, Arabic and Hangul letters as
+/// letters) is cut into words by bit masks, 64 bytes at a time. Otherwise one pass over the text handles ASCII, the common Latin and Cyrillic letters,
 /// Arabic letters, Hangul syllables, CJK ideographs, kana, Thai letters and marks, and the
 /// same punctuation, with the same result as the general path (tests check it character by
 /// character), and a whitespace-separated chunk holding anything else (other scripts,
@@ -119,17 +119,18 @@ impl Normalized {
 /// no word spans whitespace, so chunks are independent.
 pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
     out.clear();
-    let done = ASCII.with_borrow_mut(|(stand_in, scratch)| {
+    let done = ASCII.with_borrow_mut(|(stand_in, upper, scratch)| {
         if paragraph.is_ascii() {
-            ascii::words(paragraph, scratch, out);
-        } else if stand_ins(paragraph, stand_in) {
-            ascii::words(stand_in, scratch, out);
+            ascii::words(paragraph, &[], scratch, out);
+        } else if stand_ins(paragraph, stand_in, upper) {
+            ascii::words(stand_in, upper, scratch, out);
         } else {
             return false;
         }
         // A copy of a huge paragraph is not kept for the rest of the run.
         if stand_in.capacity() > MAX_KEPT_SCRATCH {
             *stand_in = String::new();
+            *upper = Vec::new();
         }
         true
     });
@@ -138,11 +139,14 @@ pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
     }
 }
 
-/// Writes `paragraph` to `ascii` with its non-ASCII characters replaced by ASCII ones of the
-/// same word-boundary class: apostrophes by `'`, and what is no part of a word by a space.
-/// Returns false, leaving `ascii` unfinished, at the first other character.
-fn stand_ins(paragraph: &str, ascii: &mut String) -> bool {
+/// Writes `paragraph` to `ascii` with its non-ASCII characters replaced by ones of the same
+/// word-boundary class that the mask path knows: apostrophes by `'`, what is no part of a word
+/// by a space, and letters by their lowercase (of as many bytes), noting in `upper` where
+/// the uppercase ones were. Returns false, leaving `ascii` unfinished, at the first other
+/// character.
+fn stand_ins(paragraph: &str, ascii: &mut String, upper: &mut Vec<usize>) -> bool {
     ascii.clear();
+    upper.clear();
     let mut rest = paragraph;
     loop {
         let run = rest
@@ -151,16 +155,49 @@ fn stand_ins(paragraph: &str, ascii: &mut String) -> bool {
             .unwrap_or(rest.len());
         ascii.push_str(&rest[..run]);
         rest = &rest[run..];
-        if rest.is_empty() {
+        let Some(c) = rest.chars().next() else {
             return true;
+        };
+        match c {
+            // The common letters first: Latin-1 and basic Cyrillic.
+            'ß'..='ö' | 'ø'..='ÿ' | '\u{0430}'..='\u{045F}' => ascii.push(c),
+            'À'..='Ö' | 'Ø'..='Þ' | '\u{0410}'..='\u{042F}' => {
+                upper.push(ascii.len());
+                ascii.push(char::from_u32(c as u32 + 0x20).expect("a letter"));
+            }
+            '\u{0400}'..='\u{040F}' => {
+                upper.push(ascii.len());
+                ascii.push(char::from_u32(c as u32 + 0x50).expect("a letter"));
+            }
+            _ => match wide(rest, 0).0 {
+                Class::MidBoth => ascii.push('\''),
+                Class::Other => ascii.push(' '),
+                Class::Letter => {
+                    let Some(lower) = lowercase_letter(c) else {
+                        return false;
+                    };
+                    if c.is_uppercase() {
+                        upper.push(ascii.len());
+                    }
+                    ascii.push(lower);
+                }
+                _ => return false,
+            },
         }
-        let (class, len) = wide(rest, 0);
-        match class {
-            Class::MidBoth => ascii.push('\''),
-            Class::Other => ascii.push(' '),
-            _ => return false,
-        }
-        rest = &rest[len..];
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// The lowercase of `letter`, a character [`wide`] calls a letter, when it is one character of
+/// as many bytes (all of them but `İ`, whose lowercase is `i` and a combining dot).
+fn lowercase_letter(letter: char) -> Option<char> {
+    if caseless(letter) {
+        return Some(letter);
+    }
+    let mut lower = letter.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) if l.len_utf8() == letter.len_utf8() => Some(l),
+        _ => None,
     }
 }
 
@@ -455,7 +492,8 @@ pub(crate) const MAX_KEPT_SCRATCH: usize = 1 << 20;
 thread_local! {
     /// The paragraph being normalized with ASCII stand-ins, and the ASCII path's scratch
     /// space, kept between calls.
-    static ASCII: std::cell::RefCell<(String, ascii::Scratch)> = std::cell::RefCell::default();
+    static ASCII: std::cell::RefCell<(String, Vec<usize>, ascii::Scratch)> =
+        std::cell::RefCell::default();
     /// The folded text of the paragraph being normalized, kept between calls.
     static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
@@ -604,10 +642,11 @@ mod tests {
         }
 
         /// Paragraphs longer than one 64-byte block of the mask path, with words and joins
-        /// across block edges, and with the non-ASCII characters that have ASCII stand-ins.
+        /// across block edges, with the non-ASCII characters that have ASCII stand-ins, and
+        /// with letters of two and three bytes.
         #[test]
         fn long_paragraphs_match_the_general_path(
-            s in "([aZ09_'.:,;` \n]{1,9}|[A-Za-z]{3,70}|’|“|—|…|\u{a0}){0,60}"
+            s in "([aZ09_'.:,;` \n]{1,9}|[A-Za-z]{3,70}|’|“|—|…|\u{a0}|[éÉßŸЖжا한]{1,5}){0,60}"
         ) {
             prop_assert_eq!(normalize(&s), general(&s));
         }
@@ -656,10 +695,10 @@ mod tests {
 
     #[test]
     fn paragraphs_longer_than_a_window_match_the_general_path() {
-        // Windows end at whitespace: words, joins ("U.S.", "3.5") and runs without any
-        // whitespace around the window edges come out as in one piece.
+        // Windows end at whitespace: words, joins ("U.S.", "3.5"), capitals of other scripts
+        // and runs without any whitespace around the window edges come out as in one piece.
         let words = [
-            "U.S.", "3.5", "don't", "a:b", "x_y", "Word", "1,000", "end.",
+            "U.S.", "3.5", "don't", "a:b", "x_y", "Word", "1,000", "end.", "Élan", "Жук", "ÿes",
         ];
         let mut text: String = (0..30_000)
             .map(|i| words[i % words.len()])
@@ -669,6 +708,23 @@ mod tests {
         text.push_str("\n tail");
         assert!(text.len() > 3 * 65_536);
         assert_eq!(normalize(&text), general(&text));
+    }
+
+    #[test]
+    fn letters_lowercase_as_the_standard_library_does() {
+        let letters = (0x80..0xE000)
+            .filter_map(char::from_u32)
+            .filter(|&c| wide(c.encode_utf8(&mut [0; 4]), 0).0 == Class::Letter);
+        let mut checked = 0;
+        for c in letters {
+            let lower: String = c.to_lowercase().collect();
+            let expected = (lower.chars().count() == 1 && lower.len() == c.len_utf8())
+                .then(|| lower.chars().next().unwrap());
+            assert_eq!(lowercase_letter(c), expected, "{c:?}");
+            checked += 1;
+        }
+        assert!(checked > 10_000, "{checked}");
+        assert_eq!(lowercase_letter('İ'), None);
     }
 
     #[test]

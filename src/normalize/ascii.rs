@@ -1,5 +1,8 @@
 //! The words of an ASCII paragraph, found 64 bytes at a time.
 //!
+//! The paragraph may also hold lowercase letters of other scripts (see [`super::stand_ins`]):
+//! every byte of them is a letter byte, so they join words as ASCII letters do.
+//!
 //! Every byte is classified by SIMD compares (the `wide` crate: SSE2 on x86-64, NEON on
 //! aarch64, plain code elsewhere) into bit masks, one bit per byte; where words start and end
 //! is then a matter of bit operations on the masks, and only the words themselves are visited
@@ -48,7 +51,9 @@ impl Block {
             };
             let is = |b: u8| v.simd_eq(u8x16::splat(b));
             let shift = 16 * k;
-            block.letter |= within(b'a', b'z') << shift;
+            // Non-ASCII bytes are those of letters (see the module's documentation).
+            let wide = v.to_bitmask() as u64;
+            block.letter |= (within(b'a', b'z') | wide) << shift;
             block.digit |= within(b'0', b'9') << shift;
             block.connector |= (is(b'_').to_bitmask() as u64) << shift;
             block.mid_letter |= (is(b':').to_bitmask() as u64) << shift;
@@ -62,7 +67,7 @@ impl Block {
 /// Scratch space kept between calls, sized for a window (see [`words`]), not a paragraph.
 #[derive(Default)]
 pub(super) struct Scratch {
-    /// The window lowercased, `` ` `` folded to `'`.
+    /// The window lowercased, `` ` `` folded to `'`; as long as the window.
     lower: String,
     /// Per block: its classes, then which of its bytes are word bytes.
     blocks: Vec<Block>,
@@ -72,25 +77,31 @@ pub(super) struct Scratch {
 /// Scratch space is sized for pieces of about this many bytes.
 const WINDOW: usize = 1 << 16;
 
-/// Appends the words of `text` (ASCII only) to `out`.
+/// Appends the words of `text` to `out`: ASCII, and lowercase letters of other scripts that
+/// were uppercase where `upper` says (byte offsets into `text`, in order).
 ///
 /// No word spans whitespace, so a long paragraph is read in windows that end at whitespace:
 /// the scratch space stays small however long the paragraph.
-pub(super) fn words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
-    let mut rest = text;
-    while rest.len() > WINDOW {
-        let cut = (rest.as_bytes()[WINDOW..].iter())
+pub(super) fn words(text: &str, upper: &[usize], scratch: &mut Scratch, out: &mut Normalized) {
+    let mut from = 0;
+    while text.len() - from > WINDOW {
+        let cut = (text.as_bytes()[from + WINDOW..].iter())
             .position(u8::is_ascii_whitespace)
-            .map_or(rest.len(), |n| WINDOW + n);
-        window_words(&rest[..cut], scratch, out);
-        rest = &rest[cut..];
+            .map_or(text.len(), |n| from + WINDOW + n);
+        window_words(&text[from..cut], (upper, from), scratch, out);
+        from = cut;
     }
-    window_words(rest, scratch, out);
+    window_words(&text[from..], (upper, from), scratch, out);
 }
 
-/// Appends the words of `text` (ASCII only) to `out`.
-fn window_words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
-    debug_assert!(text.is_ascii());
+/// Appends the words of `text`, which starts at byte `from` of the text `upper` is about, to
+/// `out`; see [`words`].
+fn window_words(
+    text: &str,
+    (upper, from): (&[usize], usize),
+    scratch: &mut Scratch,
+    out: &mut Normalized,
+) {
     let Scratch {
         lower,
         blocks,
@@ -164,14 +175,22 @@ fn window_words(text: &str, scratch: &mut Scratch, out: &mut Normalized) {
                 }
                 None => Some((s, e)),
             };
-            let capitalized = text.as_bytes()[s].is_ascii_uppercase();
+            let capitalized = match text.as_bytes()[s] {
+                b if b.is_ascii() => b.is_ascii_uppercase(),
+                _ => upper.binary_search(&(from + s)).is_ok(),
+            };
             let hash = crate::fingerprint::word_hash(&lower.as_bytes()[s..e]);
-            out.push_word(hash, capitalized, digit || e - s == 1);
+            out.push_word(hash, capitalized, digit || one_char(&lower.as_bytes()[s..e]));
         }
     }
     if let Some(done) = run {
         copy(done, out);
     }
+}
+
+/// Whether the UTF-8 bytes `word` are one character.
+fn one_char(word: &[u8]) -> bool {
+    word.len() <= 4 && word[1..].iter().all(|&b| b & 0xC0 == 0x80)
 }
 
 /// Takes the lowest set bit out of `bits`: its position.
