@@ -149,10 +149,7 @@ fn stand_ins(paragraph: &str, ascii: &mut String, upper: &mut Vec<usize>) -> boo
     upper.clear();
     let mut rest = paragraph;
     loop {
-        let run = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let run = ascii_prefix(rest.as_bytes());
         ascii.push_str(&rest[..run]);
         rest = &rest[run..];
         let Some(c) = rest.chars().next() else {
@@ -186,6 +183,21 @@ fn stand_ins(paragraph: &str, ascii: &mut String, upper: &mut Vec<usize>) -> boo
         }
         rest = &rest[c.len_utf8()..];
     }
+}
+
+/// How many bytes at the start of `bytes` are ASCII (looked at eight at a time).
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let high = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return n + high.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    let rest = chunks.remainder();
+    n + rest.iter().position(|b| !b.is_ascii()).unwrap_or(rest.len())
 }
 
 /// The lowercase of `letter`, a character [`wide`] calls a letter, when it is one character of
@@ -708,6 +720,19 @@ mod tests {
         text.push_str("\n tail");
         assert!(text.len() > 3 * 65_536);
         assert_eq!(normalize(&text), general(&text));
+    }
+
+    #[test]
+    fn ascii_prefix_stops_at_the_first_non_ascii_byte() {
+        for len in 0..20 {
+            let ascii = "a".repeat(len);
+            assert_eq!(ascii_prefix(ascii.as_bytes()), len);
+            for at in 0..len {
+                let mut s = ascii.clone();
+                s.replace_range(at..at + 1, "é");
+                assert_eq!(ascii_prefix(s.as_bytes()), at, "{s:?}");
+            }
+        }
     }
 
     #[test]
