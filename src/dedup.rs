@@ -126,7 +126,10 @@ pub fn decide(
     // line a unit, and wrapped paragraphs are single units otherwise).
     let is_long = |s: &Segment| {
         let t = &text[s.start..s.end];
-        t.len() > MAX_WRAP_WIDTH && !t.contains('\n') && width(t) > MAX_WRAP_WIDTH
+        // Over four bytes per character, more bytes than that are more characters too.
+        t.len() > MAX_WRAP_WIDTH
+            && (t.len() > 4 * MAX_WRAP_WIDTH || width(t) > MAX_WRAP_WIDTH)
+            && memchr::memchr(b'\n', t.as_bytes()).is_none()
     };
     let long_lines = whole_blocks && segments.iter().any(is_long);
     let is_long = |s: &Segment| long_lines && is_long(s);
@@ -496,8 +499,8 @@ impl Index {
                 let possible = entry.alive
                     && !own.contains(&entry.unit)
                     && dice_bound(query.len(), entry.words as usize) >= threshold;
-                let bound = sketch_bound(query, entry);
-                (possible && bound >= threshold).then_some((e, shared, bound))
+                let bound = possible.then(|| sketch_bound(query, entry))?;
+                (bound >= threshold).then_some((e, shared, bound))
             });
         candidates.extend(found);
         // The most similar by their sketches first, then those sharing the most keys, then the

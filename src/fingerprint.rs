@@ -125,12 +125,13 @@ pub fn band_keys(words: &[u64]) -> BandKeys {
         // The filled bins twice over, so the next filled bin to the right of any bin, going
         // round, is the lowest set bit above it.
         let ring = u128::from(filled) | (u128::from(filled) << PERMUTATIONS);
-        for bin in 0..PERMUTATIONS {
-            if filled & (1 << bin) == 0 {
-                let distance = (ring >> (bin + 1)).trailing_zeros() as usize + 1;
-                let source = mins[(bin + distance) % PERMUTATIONS];
-                mins[bin] = source.wrapping_add(DENSIFY_STEP.wrapping_mul(distance as u32));
-            }
+        let mut empty = !filled & ((1 << PERMUTATIONS) - 1);
+        while empty != 0 {
+            let bin = empty.trailing_zeros() as usize;
+            empty &= empty - 1;
+            let distance = (ring >> (bin + 1)).trailing_zeros() as usize + 1;
+            let source = mins[(bin + distance) % PERMUTATIONS];
+            mins[bin] = source.wrapping_add(DENSIFY_STEP.wrapping_mul(distance as u32));
         }
     }
     let mut keys = [0u64; BANDS];
