@@ -7,8 +7,10 @@
 #
 # The corpus is ../shared/corpus/pages.jsonl replicated to --mb megabytes by
 # benches/make_corpus.py (JSON Lines, one text file per page, and all pages in one text file).
-# Times are the median of --runs runs; peak RSS is the largest of them (/usr/bin/time).
+# Times are the median of --runs runs (wall clock to the microsecond); peak RSS is the largest
+# of them (/usr/bin/time).
 set -euo pipefail
+export LC_ALL=C
 cd "$(dirname "$0")/.."
 
 mb=200 runs=3 peers=0 peer_mb=20
@@ -43,10 +45,14 @@ measure() {
     shift 4
     local times=() rss=0
     for _ in $(seq "$runs"); do
-        /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > "$tmp/out" 2> "$tmp/err" || {
+        # Wall time from the shell's microsecond clock (time's %e has centiseconds: too coarse
+        # for the short peer-subset runs); peak RSS from time.
+        local start=$EPOCHREALTIME
+        /usr/bin/time -f "%M" -o "$tmp/time" "$@" > "$tmp/out" 2> "$tmp/err" || {
             echo "$name failed:" >&2; tail -5 "$tmp/err" >&2; return 1; }
-        read -r t m < "$tmp/time"
-        times+=("$t")
+        local end=$EPOCHREALTIME
+        read -r m < "$tmp/time"
+        times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
         [ "$m" -gt "$rss" ] && rss=$m
     done
     local median
