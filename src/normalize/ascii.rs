@@ -24,8 +24,10 @@ struct Block {
     connector: u64,
     /// `:`.
     mid_letter: u64,
-    /// `.` and `'`.
+    /// `.`, `'` and `` ` `` (folded to `'`).
     mid_both: u64,
+    /// `` ` ``.
+    backtick: u64,
     /// `,` and `;`.
     mid_num: u64,
 }
@@ -57,7 +59,9 @@ impl Block {
             block.digit |= within(b'0', b'9') << shift;
             block.connector |= (is(b'_').to_bitmask() as u64) << shift;
             block.mid_letter |= (is(b':').to_bitmask() as u64) << shift;
-            block.mid_both |= ((is(b'.') | is(b'\'')).to_bitmask() as u64) << shift;
+            let backtick = is(b'`');
+            block.mid_both |= ((is(b'.') | is(b'\'') | backtick).to_bitmask() as u64) << shift;
+            block.backtick |= (backtick.to_bitmask() as u64) << shift;
             block.mid_num |= ((is(b',') | is(b';')).to_bitmask() as u64) << shift;
         }
         block
@@ -110,11 +114,11 @@ fn window_words(
     lower.clear();
     lower.push_str(text);
     lower.make_ascii_lowercase();
-    if memchr::memchr(b'`', text.as_bytes()).is_some() {
-        *lower = lower.replace('`', "'");
-    }
     blocks.clear();
     blocks.extend(lower.as_bytes().chunks(64).map(Block::of));
+    if blocks.iter().any(|b| b.backtick != 0) {
+        *lower = lower.replace('`', "'");
+    }
     // Word bytes: letters, digits, `_`, and the punctuation between two letters or two digits
     // that joins them.
     word_bytes.clear();
