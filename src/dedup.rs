@@ -189,6 +189,7 @@ pub fn decide(
         }
         let first_entry = index.entries.len();
         let kept_long_before = kept_long;
+        let mut keys = None;
         for (j, seg) in segments.iter().enumerate().skip(i).take(run) {
             let range = seg.start..seg.end;
             let normalized = &lines[j - i];
@@ -205,13 +206,14 @@ pub fn decide(
                 raw: one_raw.unwrap_or_else(|| hash(text[range.clone()].as_bytes())),
                 normalized: hash(normalized.text.as_bytes()),
             };
-            let (mut decision, keys) = index.find(
+            let mut decision = index.find(
                 text,
                 range.clone(),
                 normalized,
                 prints,
                 threshold,
                 one_raw.is_some(),
+                &mut keys,
             );
             let long = is_long(seg);
             if long && !kept_long {
@@ -565,8 +567,10 @@ impl Index {
         self.add_to_buckets(id, keys);
     }
 
-    /// Any match for the text at `range`, and its near-duplicate keys when they were computed.
-    /// With `exact_checked`, it is known to be no exact repeat.
+    /// Any match for the text at `range`; `keys` is set to its near-duplicate keys when they
+    /// were computed (written in place: they are 152 bytes). With `exact_checked`, it is known
+    /// to be no exact repeat.
+    #[allow(clippy::too_many_arguments)]
     fn find(
         &self,
         text: &str,
@@ -575,23 +579,23 @@ impl Index {
         prints: Prints,
         threshold: f64,
         exact_checked: bool,
-    ) -> (Decision, Option<NearKeys>) {
+        keys: &mut Option<NearKeys>,
+    ) -> Decision {
+        *keys = None;
         let same = if exact_checked {
             self.find_normalized(text, normalized, prints.normalized)
         } else {
             self.find_same(text, range, normalized, prints)
         };
         if let Some(decision) = same {
-            return (decision, None);
+            return decision;
         }
         if normalized.len() < MIN_NEAR_WORDS {
-            return (Decision::Keep, None);
+            return Decision::Keep;
         }
-        let keys = near_keys(&normalized.hashes);
-        let decision = self
-            .best_near(text, &keys, normalized, threshold, &(0..0))
-            .unwrap_or(Decision::Keep);
-        (decision, Some(keys))
+        let keys = keys.insert(near_keys(&normalized.hashes));
+        self.best_near(text, keys, normalized, threshold, &(0..0))
+            .unwrap_or(Decision::Keep)
     }
 
     /// Remembers a kept text; with near-duplicate keys, it can also be found as one.
