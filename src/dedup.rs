@@ -352,13 +352,15 @@ struct Index {
     near: std::cell::RefCell<NearScratch>,
 }
 
-/// Buffers of [`Index::best_near`]: the entries filed under a unit's keys (with their weight),
-/// the candidates among them (with their shared keys and similarity bound), one candidate's
-/// normalized text, and the words of the entries compared so far in this text (a menu or a
-/// list makes the same entries candidates again and again).
+/// Buffers of [`Index::best_near`]: the summed weight of each entry filed under a unit's keys
+/// (zero between calls) and which entries those are, the candidates among them (with their
+/// shared keys and similarity bound), one candidate's normalized text, and the words of the
+/// entries compared so far in this text (a menu or a list makes the same entries candidates
+/// again and again).
 #[derive(Default)]
 struct NearScratch {
-    members: Vec<(u32, u32)>,
+    weights: Vec<u32>,
+    touched: Vec<u32>,
     candidates: Vec<(usize, u32, f64)>,
     entry_words: Normalized,
     words: FxHashMap<usize, Words>,
@@ -467,12 +469,16 @@ impl Index {
         // candidate must share.
         let mut scratch = self.near.borrow_mut();
         let NearScratch {
-            members,
+            weights,
+            touched,
             candidates,
             entry_words,
             words: known,
         } = &mut *scratch;
-        members.clear();
+        if weights.len() < self.entries.len() {
+            weights.resize(self.entries.len(), 0);
+        }
+        touched.clear();
         let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS));
         let bands = keys.bands.iter().flatten().map(|k| (k, 1));
         for (key, weight) in ends.chain(bands) {
@@ -480,20 +486,23 @@ impl Index {
                 continue;
             };
             while let Some(&(entry, next)) = self.links.get(link as usize) {
-                members.push((entry, weight));
+                let sum = &mut weights[entry as usize];
+                if *sum == 0 {
+                    touched.push(entry);
+                }
+                *sum += weight;
                 link = next;
             }
         }
-        if members.is_empty() {
+        if touched.is_empty() {
             return None;
         }
-        members.sort_unstable();
         // Candidates that cannot reach the threshold (going by their number of words and their
-        // sketch) are dropped before the best are confirmed.
+        // sketch) are dropped before the best are confirmed. Every weight is set back to zero.
         candidates.clear();
-        let found = members
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|run| (run[0].0 as usize, run.iter().map(|m| m.1).sum()))
+        let found = touched
+            .iter()
+            .map(|&e| (e as usize, std::mem::take(&mut weights[e as usize])))
             .filter(|c| c.1 >= MIN_SHARED_BANDS)
             .filter_map(|(e, shared)| {
                 let entry = &self.entries[e];
