@@ -73,10 +73,13 @@ impl Words {
     pub fn new(normalized: &Normalized) -> Words {
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
         let title_case = capitals * 2 > normalized.len();
-        let facts = (normalized.labels.iter().zip(&normalized.capitalized))
+        // A label has a digit (any numeric character) or is one character ("Plan A").
+        let label = |w: &str| w.chars().nth(1).is_none() || w.chars().any(char::is_numeric);
+        let facts: Vec<bool> = (normalized.words().zip(&normalized.capitalized))
             .enumerate()
-            .map(|(i, (&label, &capital))| label || (!title_case && i > 0 && capital))
+            .map(|(i, (word, &capital))| label(word) || (!title_case && i > 0 && capital))
             .collect();
+        debug_assert_eq!(facts.len(), normalized.len(), "{:?}", normalized.text);
         Words {
             hashes: normalized.hashes.clone(),
             facts,

@@ -23,9 +23,6 @@ pub struct Normalized {
     pub capitalized: Vec<bool>,
     /// For each word of `text`, its [`crate::fingerprint::word_hash`].
     pub hashes: Vec<u64>,
-    /// For each word of `text`, whether it is a label: it has a digit (any numeric character)
-    /// or is a single character ("Plan A").
-    pub labels: Vec<bool>,
 }
 
 impl Normalized {
@@ -49,7 +46,6 @@ impl Normalized {
         self.text.clear();
         self.capitalized.clear();
         self.hashes.clear();
-        self.labels.clear();
     }
 
     /// Appends the words of `other`.
@@ -63,7 +59,6 @@ impl Normalized {
         self.text.push_str(&other.text);
         self.capitalized.extend_from_slice(&other.capitalized);
         self.hashes.extend_from_slice(&other.hashes);
-        self.labels.extend_from_slice(&other.labels);
     }
 
     /// Where the words end now, to go back to with [`Normalized::truncate`].
@@ -75,7 +70,6 @@ impl Normalized {
         self.text.truncate(text);
         self.capitalized.truncate(words);
         self.hashes.truncate(words);
-        self.labels.truncate(words);
     }
 
     /// Starts a word: returns where its text begins.
@@ -86,24 +80,17 @@ impl Normalized {
         self.text.len()
     }
 
-    /// Ends the word whose text began at `at`; `label` when it has a digit or is one
-    /// character.
-    fn end_word(&mut self, at: usize, capitalized: bool, label: bool) {
+    /// Ends the word whose text began at `at`.
+    fn end_word(&mut self, at: usize, capitalized: bool) {
         let hash = crate::fingerprint::word_hash(&self.text.as_bytes()[at..]);
-        self.push_word(hash, capitalized, label);
+        self.push_word(hash, capitalized);
     }
 
-    /// Adds a word's hash and traits; its text is added to `text` by the caller.
-    fn push_word(&mut self, hash: u64, capitalized: bool, label: bool) {
+    /// Adds a word's hash and whether it was capitalized; its text is added to `text` by the
+    /// caller.
+    fn push_word(&mut self, hash: u64, capitalized: bool) {
         self.capitalized.push(capitalized);
         self.hashes.push(hash);
-        self.labels.push(label);
-    }
-
-    /// Ends the word whose text began at `at`, which has a digit when `numeric`.
-    fn end_word_numeric(&mut self, at: usize, capitalized: bool, numeric: bool) {
-        let label = numeric || self.text[at..].chars().nth(1).is_none();
-        self.end_word(at, capitalized, label);
     }
 }
 
@@ -303,7 +290,7 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
         }
         let at = out.begin_word();
         out.text.push_str(&text[start..end]);
-        out.end_word_numeric(at, false, false);
+        out.end_word(at, false);
         return Some(end);
     }
     // The flags of every character so far, OR-ed.
@@ -387,7 +374,7 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
         out.text.extend(folded.flat_map(char::to_lowercase));
     }
     let capitalized = source.chars().next().is_some_and(char::is_uppercase);
-    out.end_word_numeric(at, capitalized, seen & DIGIT != 0);
+    out.end_word(at, capitalized);
     Some(i)
 }
 
@@ -395,10 +382,8 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
 const WORD: u8 = 1;
 /// …a letter or digit…
 const ALNUM: u8 = 2;
-/// …a digit…
-const DIGIT: u8 = 4;
 /// …a backtick (folded to `'`).
-const BACKTICK: u8 = 8;
+const BACKTICK: u8 = 4;
 
 /// The flags of every byte: zero for the bytes of non-ASCII characters.
 const FLAGS: [u8; 256] = {
@@ -406,8 +391,7 @@ const FLAGS: [u8; 256] = {
     let mut b = 0;
     while b < 128 {
         table[b] = match class_of(b as u8) {
-            Class::Letter => WORD | ALNUM,
-            Class::Digit => WORD | ALNUM | DIGIT,
+            Class::Letter | Class::Digit => WORD | ALNUM,
             Class::Connector => WORD,
             _ if b == b'`' as usize => BACKTICK,
             _ => 0,
@@ -530,10 +514,9 @@ fn unicode_words(paragraph: &str, out: &mut Normalized) {
                     out.text.extend(c.to_lowercase());
                 }
             }
-            let numeric = out.text[at..].chars().any(char::is_numeric);
             let first = word.chars().next();
             let capitalized = first.is_some_and(|c| !caseless(c) && c.is_uppercase());
-            out.end_word_numeric(at, capitalized, numeric);
+            out.end_word(at, capitalized);
         }
         if folded.capacity() > MAX_KEPT_SCRATCH {
             *folded = String::new();
@@ -646,6 +629,18 @@ mod tests {
             s in "[aZ09_'.:,; \t\nÀÖØöøÿĀĲĳĿŀŉſžİЀЁЖжяџ’‘ʼ´′“”«»—–…©°\u{a0}\u{2009}\u{202f}·ª¹\u{301}\u{200b}北]{0,30}"
         ) {
             prop_assert_eq!(normalize(&s), general(&s));
+        }
+
+        /// `words()` gives one word per entry of `capitalized` and `hashes` (Words::new counts
+        /// on it to find labels), whatever the text.
+        #[test]
+        fn words_line_up_with_their_traits(s in "\\PC{0,40}|[a1 é北ア\u{301}\u{3000}_.]{0,40}") {
+            let n = normalize(&s);
+            prop_assert_eq!(n.words().count(), n.len());
+            prop_assert_eq!(n.hashes.len(), n.len());
+            for (word, &hash) in n.words().zip(&n.hashes) {
+                prop_assert_eq!(crate::fingerprint::word_hash(word.as_bytes()), hash);
+            }
         }
 
         #[test]

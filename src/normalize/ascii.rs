@@ -163,10 +163,6 @@ fn window_words(
             }
             let e = base + pop(&mut ends) + 1;
             start = None;
-            let digit = match (s / 64 == k).then(|| blocks[k].digit >> (s % 64)) {
-                Some(digits) => digits & (u64::MAX >> (64 - (e - s))) != 0,
-                None => lower.as_bytes()[s..e].iter().any(u8::is_ascii_digit),
-            };
             // A run of `_` alone is no word.
             if connectors && lower.as_bytes()[s..e].iter().all(|&b| b == b'_') {
                 continue;
@@ -184,17 +180,12 @@ fn window_words(
                 _ => upper.binary_search(&(from + s)).is_ok(),
             };
             let hash = crate::fingerprint::word_hash(&lower.as_bytes()[s..e]);
-            out.push_word(hash, capitalized, digit || one_char(&lower.as_bytes()[s..e]));
+            out.push_word(hash, capitalized);
         }
     }
     if let Some(done) = run {
         copy(done, out);
     }
-}
-
-/// Whether the UTF-8 bytes `word` are one character.
-fn one_char(word: &[u8]) -> bool {
-    word.len() <= 4 && word[1..].iter().all(|&b| b & 0xC0 == 0x80)
 }
 
 /// Takes the lowest set bit out of `bits`: its position.
