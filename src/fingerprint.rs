@@ -74,7 +74,10 @@ impl Words {
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
         let title_case = capitals * 2 > normalized.len();
         // A label has a digit (any numeric character) or is one character ("Plan A").
-        let label = |w: &str| w.chars().nth(1).is_none() || w.chars().any(char::is_numeric);
+        let label = |w: &str| match w.is_ascii() {
+            true => w.len() == 1 || w.bytes().any(|b| b.is_ascii_digit()),
+            false => w.chars().nth(1).is_none() || w.chars().any(char::is_numeric),
+        };
         let facts: Vec<bool> = (normalized.words().zip(&normalized.capitalized))
             .enumerate()
             .map(|(i, (word, &capital))| label(word) || (!title_case && i > 0 && capital))

@@ -28,7 +28,8 @@ pub struct Normalized {
 impl Normalized {
     /// The words of the normalized text.
     pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.text.split(' ').filter(|w| !w.is_empty())
+        // Words hold no whitespace; they are joined by single spaces.
+        self.text.split_ascii_whitespace()
     }
 
     /// The number of words.
