@@ -44,7 +44,7 @@ measure() {
     local name=$1 size=$2 removed_cmd=$3
     shift 4
     local times=() rss=0
-    for _ in $(seq "$runs"); do
+    for _ in $(seq "${repeat:-$runs}"); do
         # Wall time from the shell's microsecond clock (time's %e has centiseconds: too coarse
         # for the short peer-subset runs); peak RSS from time.
         local start=$EPOCHREALTIME
@@ -85,7 +85,9 @@ if [ "$peers" = 1 ]; then
     # second starting up (Python, a 32 MB Bloom filter), which would dominate a small input.
     head -c "$((peer_mb * 1000000))" "$dir/pages.jsonl" | sed '$d' > "$dir/peers.jsonl"
     peers_mb=$(awk "BEGIN{print $(stat -c %s "$dir/peers.jsonl")/1e6}")
-    measure "paradedup --jsonl -j1 (peer subset)" "$peers_mb" "$summary_removed" -- \
+    # A fifth of a second: five times the runs, so one slow moment of the machine does not
+    # decide the median.
+    repeat=$((runs * 5)) measure "paradedup --jsonl -j1 (peer subset)" "$peers_mb" "$summary_removed" -- \
         "$bin" --jsonl -j1 --verbose "$dir/peers.jsonl"
     if ! target/venv-trafilatura/bin/python -c "import trafilatura" 2>/dev/null; then
         python3 -m venv target/venv-trafilatura
