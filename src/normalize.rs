@@ -99,12 +99,12 @@ impl Normalized {
 ///
 /// A paragraph of ASCII text (where curly apostrophes, typographic quotes, dashes and exotic
 /// spaces count as their ASCII stand-ins, and Latin, Cyrillic, Arabic and Hangul letters as
-/// letters) is cut into words by bit masks, 64 bytes at a time. Otherwise one pass over the text handles ASCII, the common Latin and Cyrillic letters,
-/// Arabic letters, Hangul syllables, CJK ideographs, kana, Thai letters and marks, and the
-/// same punctuation, with the same result as the general path (tests check it character by
-/// character), and a whitespace-separated chunk holding anything else (other scripts,
-/// combining marks, compatibility forms, invisible characters) goes through the general path:
-/// no word spans whitespace, so chunks are independent.
+/// letters) is cut into words by bit masks, 64 bytes at a time. Otherwise one pass over the
+/// text handles those and CJK ideographs, kana, Thai letters and marks, with the same result
+/// as the general path (tests check it character by character), and a whitespace-separated
+/// chunk holding anything else (other scripts, combining marks, compatibility forms, invisible
+/// characters) goes through the general path: no word spans whitespace, so chunks are
+/// independent.
 pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
     out.clear();
     let done = ASCII.with_borrow_mut(|(stand_in, upper, scratch)| {
@@ -540,7 +540,7 @@ enum Class {
     Digit,
     /// ExtendNumLet (`_`).
     Connector,
-    /// A letter that is a word by itself (CJK ideographs, hiragana).
+    /// A letter that is a word by itself (CJK ideographs, hiragana, Thai letters).
     Single,
     /// Katakana: joins katakana, and letters or digits through `_`.
     Katakana,
