@@ -93,8 +93,11 @@ pub fn record_page(line: &[u8], format: &RecordFormat) -> Result<(String, String
     let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
-    let range = find_field(line, &format.field)?;
-    let text: String = field_string(line, range, format)?;
+    let mut decoded = Decoded::default();
+    let text = match top_level_string(line, &format.field, &mut decoded) {
+        Some(_) => decoded.text,
+        None => field_string(line, find_field(line, &format.field)?, format)?,
+    };
     Ok((format.grouping.site_of(line), text))
 }
 
@@ -203,10 +206,16 @@ pub fn clean_record_with<'a>(
     let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
-    let range = find_field(line, &format.field)?;
     // The field's text is decoded into a buffer kept between records.
     let mut buffer = DECODED.with_borrow_mut(std::mem::take);
-    let fast = unescape(&line[range.clone()], &mut buffer);
+    let (range, fast) = match top_level_string(line, &format.field, &mut buffer) {
+        Some(range) => (range, true),
+        None => {
+            let range = find_field(line, &format.field)?;
+            let fast = unescape(&line[range.clone()], &mut buffer);
+            (range, fast)
+        }
+    };
     let decoded: String;
     let text = if fast {
         &buffer.text
@@ -300,34 +309,52 @@ fn splice_kept(
     out
 }
 
-/// Decodes `raw`, a JSON string that serde_json has already read as valid JSON, into `decoded`.
-/// Returns false, leaving the decoding to serde_json, when `raw` is no string or has a `\u`
-/// escape of a lone UTF-16 surrogate (serde_json says what is wrong with it).
+/// Decodes `raw`, a JSON string, into `decoded`. Returns false, leaving the decoding to
+/// serde_json (which says what is wrong), when `raw` is no string or not valid JSON, or has a
+/// `\u` escape of a lone UTF-16 surrogate.
 fn unescape(raw: &str, decoded: &mut Decoded) -> bool {
+    unescape_at(raw, 0, decoded) == Some(raw.len())
+}
+
+/// Decodes the JSON string that starts at byte `start` of `line` into `decoded`, and returns
+/// where it ends (past its closing quote); `None` when there is no valid string there that
+/// decodes to text (see [`unescape`]).
+fn unescape_at(line: &str, start: usize, decoded: &mut Decoded) -> Option<usize> {
     let Decoded { text: out, escapes } = decoded;
     out.clear();
     escapes.clear();
+    let bytes = line.as_bytes();
+    if bytes.get(start) != Some(&b'"') {
+        return None;
+    }
     let mut extra = 0;
-    let Some(mut rest) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
-        return false;
-    };
-    // Escapes often come in twos (`\n\n` between paragraphs): the next one is looked for
-    // where the last one ended before memchr is asked.
-    let next_escape = |rest: &str| match rest.as_bytes().first() {
-        Some(b'\\') => Some(0),
-        _ => memchr::memchr(b'\\', rest.as_bytes()),
-    };
-    while let Some(at) = next_escape(rest) {
-        out.push_str(&rest[..at]);
+    let mut from = start + 1;
+    loop {
+        // Escapes often come in twos (`\n\n` between paragraphs): the next one is looked for
+        // where the last one ended before memchr is asked.
+        let at = match bytes.get(from) {
+            Some(b'\\') => from,
+            _ => from + memchr::memchr2(b'"', b'\\', &bytes[from..])?,
+        };
+        let plain = &line[from..at];
+        if has_control(plain.as_bytes()) {
+            // JSON strings hold control characters only escaped.
+            return None;
+        }
+        out.push_str(plain);
+        if bytes[at] == b'"' {
+            return Some(at + 1);
+        }
+        let rest = &line[at..];
         let hex = |from: usize| {
-            let digits = rest.get(at + from..at + from + 4)?;
+            let digits = rest.get(from..from + 4)?;
             digits
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit())
                 .then_some(())?;
             u32::from_str_radix(digits, 16).ok()
         };
-        let (c, len) = match rest.as_bytes().get(at + 1) {
+        let (c, len) = match rest.as_bytes().get(1) {
             Some(b'n') => ('\n', 2),
             Some(b't') => ('\t', 2),
             Some(b'r') => ('\r', 2),
@@ -335,36 +362,72 @@ fn unescape(raw: &str, decoded: &mut Decoded) -> bool {
             Some(b'f') => ('\u{c}', 2),
             Some(&b @ (b'"' | b'\\' | b'/')) => (char::from(b), 2),
             Some(b'u') => {
-                let Some(unit) = hex(2) else { return false };
+                let unit = hex(2)?;
                 match unit {
                     0xD800..=0xDBFF => {
                         // A surrogate pair: the high half, then `\u` and the low half.
-                        let low = (rest.get(at + 6..at + 8) == Some("\\u"))
+                        let low = (rest.get(6..8) == Some("\\u"))
                             .then(|| hex(8))
                             .flatten()
-                            .filter(|low| (0xDC00..=0xDFFF).contains(low));
-                        let Some(low) = low else { return false };
+                            .filter(|low| (0xDC00..=0xDFFF).contains(low))?;
                         let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-                        match char::from_u32(code) {
-                            Some(c) => (c, 12),
-                            None => return false,
-                        }
+                        (char::from_u32(code)?, 12)
                     }
-                    _ => match char::from_u32(unit) {
-                        Some(c) => (c, 6),
-                        None => return false,
-                    },
+                    _ => (char::from_u32(unit)?, 6),
                 }
             }
-            _ => return false,
+            _ => return None,
         };
         out.push(c);
         extra += len - c.len_utf8();
         escapes.push((out.len(), extra));
-        rest = &rest[at + len..];
+        from = at + len;
     }
-    out.push_str(rest);
-    true
+}
+
+/// Whether `bytes` has a control character (below `0x20`), eight bytes at a time: a byte
+/// below `0x20` is one that subtracting `0x20` makes wrap while its top bit was clear.
+fn has_control(bytes: &[u8]) -> bool {
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let found = chunks.any(|chunk| {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        x.wrapping_sub(LOW) & !x & HIGH != 0
+    });
+    found || chunks.remainder().iter().any(|&b| b < 0x20)
+}
+
+/// The range of the field at `path`, a top-level string, with its text decoded into
+/// `decoded`, found without serde_json reading the text: the record with the string's
+/// contents left out is parsed instead, and must have the field, empty, at the same place.
+/// `None` leaves the record to the full parse (a nested path, a key written with escapes, a
+/// field that is no string, bad JSON).
+fn top_level_string(line: &str, path: &[String], decoded: &mut Decoded) -> Option<Range<usize>> {
+    let [name] = path else { return None };
+    let key = serde_json::to_string(name).ok()?;
+    let bytes = line.as_bytes();
+    let space = |at: &mut usize| {
+        while matches!(bytes.get(*at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            *at += 1;
+        }
+    };
+    for found in memchr::memmem::find_iter(bytes, key.as_bytes()) {
+        let mut at = found + key.len();
+        space(&mut at);
+        if bytes.get(at) != Some(&b':') {
+            continue;
+        }
+        at += 1;
+        space(&mut at);
+        let end = unescape_at(line, at, decoded)?;
+        let shell = [&line[..at + 1], &line[end - 1..]].concat();
+        let map = members(&shell, "the record").ok()?;
+        let value = map.get(name.as_str())?.get();
+        let offset = value.as_ptr() as usize - shell.as_ptr() as usize;
+        return (offset == at && value == "\"\"").then_some(at..end);
+    }
+    None
 }
 
 /// The top-level member `name` of the record `line` as text: a string's value, or the JSON
@@ -490,6 +553,8 @@ mod tests {
                     "\\n", "\\t", "\\r", "\\b", "\\f", "\\/", "\\\"", "\\\\",
                     "\\u00e9", "\\u00E9", "\\u0000", "\\u001f", "\\ud83d\\ude00",
                     "\\uD83D\\uDE00", "\\ud800", "\\udc00", "\\ud83d\\u0041", "\\ud83d",
+                    // Raw control characters and quotes, which no JSON string holds.
+                    "\t", "\u{1}", "\u{1f}", "\"", "\\x", "\\u12g4",
                 ]).prop_map(str::to_owned),
             ], 0..12)
         ) {
@@ -511,6 +576,50 @@ mod tests {
                 Err(_) => proptest::prop_assert!(!unescape(&raw, &mut fast), "{}", raw),
             }
         }
+
+        /// A top-level string field is found where the full parse finds it, with the same
+        /// text, or left to the full parse; whatever the other members, their order, the
+        /// spacing, duplicate and nested keys of the same name, strings that hold the key, and
+        /// broken JSON around it.
+        #[test]
+        fn top_level_strings_are_found_as_by_the_full_parse(
+            members in proptest::collection::vec(proptest::prop_oneof![
+                proptest::sample::select(vec![
+                    r#""text": "a\nb""#, r#""text":"x\"text\": \"y""#, r#" "text" : "\u00e9\n" "#,
+                    r#""text": 5"#, r#""text": null"#, r#""text": {"text": "in"}"#,
+                    r#""type": "text""#, r#""t": "\"text\": \"z\"""#, r#""a": ["text", "text"]"#,
+                    r#""text": "bad	tab""#, r#""text": "\ud800""#, r#""text": "\q""#,
+                    r#""te\u0078t": "esc""#, r#""n": 1.5e3"#, r#""text": "ok""#,
+                    r#""x": "\\"text": "#, r#""text": "unterminated"#, r#""o": {"#,
+                    r#""text": """#, r#""text" "no colon""#,
+                ]).prop_map(str::to_owned),
+            ], 0..5),
+            name in proptest::sample::select(vec!["text", "t", "x"]),
+        ) {
+            let line = format!("{{{}}}", members.join(", "));
+            let path = vec![name.to_owned()];
+            let mut fast = Decoded::default();
+            if let Some(range) = top_level_string(&line, &path, &mut fast) {
+                let full = find_field(&line, &path);
+                proptest::prop_assert_eq!(full, Ok(range.clone()), "{}", line);
+                let text: String = serde_json::from_str(&line[range]).unwrap();
+                proptest::prop_assert_eq!(&fast.text, &text, "{}", line);
+            }
+        }
+
+        #[test]
+        fn control_characters_are_found_in_any_place(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
+            proptest::prop_assert_eq!(has_control(&bytes), bytes.iter().any(|&b| b < 0x20));
+        }
+    }
+
+    #[test]
+    fn a_plain_record_takes_the_fast_way() {
+        let line = format!(r#"{{"id": 7, "text" : {TEXT}, "url": "u"}}"#);
+        let mut fast = Decoded::default();
+        let range = top_level_string(&line, &["text".to_owned()], &mut fast);
+        assert_eq!(range, find_field(&line, &["text".to_owned()]).ok());
+        assert_eq!(fast.text, "Headline here\n\nBody text.\n\nHeadline here");
     }
 
     #[test]
