@@ -336,14 +336,10 @@ fn unescape_at(line: &str, start: usize, decoded: &mut Decoded) -> Option<usize>
             Some(b'\\') => from,
             _ => from + memchr::memchr2(b'"', b'\\', &bytes[from..])?,
         };
-        let plain = &line[from..at];
-        if has_control(plain.as_bytes()) {
-            // JSON strings hold control characters only escaped.
-            return None;
-        }
-        out.push_str(plain);
+        out.push_str(&line[from..at]);
         if bytes[at] == b'"' {
-            return Some(at + 1);
+            // JSON strings hold control characters only escaped.
+            return (!has_control(&bytes[start..at])).then_some(at + 1);
         }
         let rest = &line[at..];
         let hex = |from: usize| {
