@@ -185,7 +185,10 @@ fn ascii_prefix(bytes: &[u8]) -> usize {
         n += 8;
     }
     let rest = chunks.remainder();
-    n + rest.iter().position(|b| !b.is_ascii()).unwrap_or(rest.len())
+    n + rest
+        .iter()
+        .position(|b| !b.is_ascii())
+        .unwrap_or(rest.len())
 }
 
 /// The lowercase of `letter`, a character [`wide`] calls a letter, when it is one character of
