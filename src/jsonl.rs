@@ -381,8 +381,8 @@ fn unescape_at(line: &str, start: usize, decoded: &mut Decoded) -> Option<usize>
     }
 }
 
-/// Whether `bytes` has a control character (below `0x20`), eight bytes at a time: a byte
-/// below `0x20` is one that subtracting `0x20` makes wrap while its top bit was clear.
+/// Whether `bytes` has a control character (below `0x20`), eight bytes at a time with the
+/// has-less-than bit trick (exact about whether there is one, though not about where).
 fn has_control(bytes: &[u8]) -> bool {
     const LOW: u64 = 0x2020_2020_2020_2020;
     const HIGH: u64 = 0x8080_8080_8080_8080;
