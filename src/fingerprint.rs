@@ -73,16 +73,16 @@ impl Words {
     pub fn new(normalized: &Normalized) -> Words {
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
         let title_case = capitals * 2 > normalized.len();
-        // A label has a digit (any numeric character) or is one character ("Plan A").
-        let label = |w: &str| match w.is_ascii() {
-            true => w.len() == 1 || w.bytes().any(|b| b.is_ascii_digit()),
-            false => w.chars().nth(1).is_none() || w.chars().any(char::is_numeric),
-        };
-        let facts: Vec<bool> = (normalized.words().zip(&normalized.capitalized))
-            .enumerate()
-            .map(|(i, (word, &capital))| label(word) || (!title_case && i > 0 && capital))
-            .collect();
+        let mut facts = labels(&normalized.text);
         debug_assert_eq!(facts.len(), normalized.len(), "{:?}", normalized.text);
+        if !title_case {
+            let names = normalized.capitalized.iter().skip(1);
+            facts
+                .iter_mut()
+                .skip(1)
+                .zip(names)
+                .for_each(|(f, &c)| *f |= c);
+        }
         Words {
             hashes: normalized.hashes.clone(),
             facts,
@@ -98,6 +98,30 @@ impl Words {
     pub fn is_empty(&self) -> bool {
         self.hashes.is_empty()
     }
+}
+
+/// For each word of a normalized text (words joined by single spaces), whether it is a label:
+/// it has a digit (any numeric character) or is one character ("Plan A"). One pass over the
+/// bytes; a word with non-ASCII characters is then read by characters.
+fn labels(text: &str) -> Vec<bool> {
+    let mut labels = Vec::new();
+    let (mut start, mut digit, mut wide) = (0, false, false);
+    for (at, &b) in text.as_bytes().iter().chain([&b' ']).enumerate() {
+        if b != b' ' {
+            digit |= b.is_ascii_digit();
+            wide |= !b.is_ascii();
+            continue;
+        }
+        if at > start {
+            let word = &text[start..at];
+            labels.push(match wide {
+                false => digit || word.len() == 1,
+                true => word.chars().nth(1).is_none() || word.chars().any(char::is_numeric),
+            });
+        }
+        (start, digit, wide) = (at + 1, false, false);
+    }
+    labels
 }
 
 /// Number of bands in a signature.
@@ -260,6 +284,21 @@ mod tests {
             .collect();
         assert_eq!(prefixes.len(), a.len() + 1);
         assert_eq!(word_hash(b"paragraph"), word_hash(b"paragraph"));
+    }
+
+    #[test]
+    fn labels_are_words_with_a_number_or_of_one_character() {
+        let text = "plan a 3rd x7 ab é ab٣ ½ ⅷ 北 北京 word 1,000";
+        let expected: Vec<bool> = text
+            .split(' ')
+            .map(|w| w.chars().count() == 1 || w.chars().any(char::is_numeric))
+            .collect();
+        assert_eq!(labels(text), expected);
+        assert_eq!(
+            expected,
+            [false, true, true, true, false, true, true, true, true, true, false, false, true]
+        );
+        assert!(labels("").is_empty());
     }
 
     #[test]
