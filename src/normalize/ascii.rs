@@ -98,11 +98,11 @@ pub(super) fn words(text: &str, upper: &[usize], scratch: &mut Scratch, out: &mu
     window_words(&text[from..], (upper, from), scratch, out);
 }
 
-/// Appends the words of `text`, which starts at byte `from` of the text `upper` is about, to
-/// `out`; see [`words`].
+/// Appends the words of `text`, which starts at byte `offset` of the text `upper` is about,
+/// to `out`; see [`words`].
 fn window_words(
     text: &str,
-    (upper, from): (&[usize], usize),
+    (upper, offset): (&[usize], usize),
     scratch: &mut Scratch,
     out: &mut Normalized,
 ) {
@@ -177,7 +177,7 @@ fn window_words(
             };
             let capitalized = match text.as_bytes()[s] {
                 b if b.is_ascii() => b.is_ascii_uppercase(),
-                _ => upper.binary_search(&(from + s)).is_ok(),
+                _ => upper.binary_search(&(offset + s)).is_ok(),
             };
             let hash = crate::fingerprint::word_hash(&lower.as_bytes()[s..e]);
             out.push_word(hash, capitalized);
