@@ -22,47 +22,37 @@ struct Block {
     digit: u64,
     /// `_`.
     connector: u64,
-    /// `:`.
-    mid_letter: u64,
-    /// `.`, `'` and `` ` `` (folded to `'`).
-    mid_both: u64,
+    /// What joins two letters: `:`, `.`, `'` and `` ` `` (folded to `'`).
+    joins_letters: u64,
+    /// What joins two digits: `,`, `;`, `.`, `'` and `` ` ``.
+    joins_digits: u64,
     /// `` ` ``.
     backtick: u64,
-    /// `,` and `;`.
-    mid_num: u64,
 }
 
 impl Block {
-    /// Classifies up to 64 bytes (lowercase); the bytes past the end are of no class.
-    fn of(bytes: &[u8]) -> Block {
-        let mut padded = [0; 64];
-        let bytes = match bytes.len() {
-            64 => bytes,
-            n => {
-                padded[..n].copy_from_slice(bytes);
-                &padded
-            }
-        };
+    /// Classifies 64 bytes (lowercase) of which the first `len` are text: NUL bytes pad the
+    /// text to whole blocks, and are of no class.
+    fn of(bytes: &[u8; 64], len: usize) -> Block {
         let mut block = Block::default();
-        for (k, chunk) in bytes.chunks_exact(16).enumerate() {
+        for (k, chunk) in bytes.chunks_exact(16).take(len.div_ceil(16)).enumerate() {
             let v = u8x16::new(chunk.try_into().expect("16 bytes"));
             // `x` is in `lo..=hi` when `x - lo` (wrapping) is at most `hi - lo`.
             let within = |lo: u8, hi: u8| {
                 let off = v - u8x16::splat(lo);
-                off.min(u8x16::splat(hi - lo)).simd_eq(off).to_bitmask() as u64
+                off.min(u8x16::splat(hi - lo)).simd_eq(off)
             };
             let is = |b: u8| v.simd_eq(u8x16::splat(b));
-            let shift = 16 * k;
+            let mask = |m: u8x16| u64::from(m.to_bitmask()) << (16 * k);
             // Non-ASCII bytes are those of letters (see the module's documentation).
-            let wide = v.to_bitmask() as u64;
-            block.letter |= (within(b'a', b'z') | wide) << shift;
-            block.digit |= within(b'0', b'9') << shift;
-            block.connector |= (is(b'_').to_bitmask() as u64) << shift;
-            block.mid_letter |= (is(b':').to_bitmask() as u64) << shift;
+            block.letter |= mask(within(b'a', b'z') | v);
+            block.digit |= mask(within(b'0', b'9'));
+            block.connector |= mask(is(b'_'));
             let backtick = is(b'`');
-            block.mid_both |= ((is(b'.') | is(b'\'') | backtick).to_bitmask() as u64) << shift;
-            block.backtick |= (backtick.to_bitmask() as u64) << shift;
-            block.mid_num |= ((is(b',') | is(b';')).to_bitmask() as u64) << shift;
+            let both = is(b'.') | is(b'\'') | backtick;
+            block.joins_letters |= mask(both | is(b':'));
+            block.joins_digits |= mask(both | is(b',') | is(b';'));
+            block.backtick |= mask(backtick);
         }
         block
     }
@@ -77,6 +67,12 @@ pub(super) struct Scratch {
     blocks: Vec<Block>,
     word_bytes: Vec<u64>,
 }
+
+/// 64 NUL bytes.
+const NULS: &str = match std::str::from_utf8(&[0; 64]) {
+    Ok(nuls) => nuls,
+    Err(_) => panic!("NUL bytes are UTF-8"),
+};
 
 /// Scratch space is sized for pieces of about this many bytes.
 const WINDOW: usize = 1 << 16;
@@ -114,8 +110,20 @@ fn window_words(
     lower.clear();
     lower.push_str(text);
     lower.make_ascii_lowercase();
+    // Whole blocks: NUL bytes (of no class) pad the text.
+    let padding = lower.len().next_multiple_of(64) - lower.len();
+    lower.push_str(&NULS[..padding]);
     blocks.clear();
-    blocks.extend(lower.as_bytes().chunks(64).map(Block::of));
+    let (whole, _) = lower.as_bytes().as_chunks::<64>();
+    let lens = (0..text.len())
+        .step_by(64)
+        .map(|at| (text.len() - at).min(64));
+    blocks.extend(
+        whole
+            .iter()
+            .zip(lens)
+            .map(|(bytes, len)| Block::of(bytes, len)),
+    );
     if blocks.iter().any(|b| b.backtick != 0) {
         *lower = lower.replace('`', "'");
     }
@@ -129,8 +137,7 @@ fn window_words(
         let (l, d) = (block.letter, block.digit);
         let letters_around = (l << 1 | before.letter >> 63) & (l >> 1 | after.letter << 63);
         let digits_around = (d << 1 | before.digit >> 63) & (d >> 1 | after.digit << 63);
-        let joins = (block.mid_letter | block.mid_both) & letters_around
-            | (block.mid_num | block.mid_both) & digits_around;
+        let joins = block.joins_letters & letters_around | block.joins_digits & digits_around;
         l | d | block.connector | joins
     }));
     let connectors = blocks.iter().any(|b| b.connector != 0);
