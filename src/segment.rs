@@ -96,7 +96,8 @@ pub fn segment(text: &str, unit: Unit) -> Vec<Segment> {
 /// The non-blank lines of `text`, each with the index of its block.
 fn lines(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
-    let mut lines = Vec::new();
+    // Lines of scraped text are some tens of bytes long: most texts need no more room.
+    let mut lines = Vec::with_capacity(text.len() / 64);
     let mut block = 0;
     let mut start = 0;
     let ends = memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
