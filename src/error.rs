@@ -42,9 +42,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `bytes` as text when they are UTF-8, checked with SIMD instructions (simdutf8); else the
+/// standard library's error, which says where they stop being UTF-8.
+pub(crate) fn utf8(bytes: &[u8]) -> std::result::Result<&str, std::str::Utf8Error> {
+    simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes))
+}
+
 /// Checks that `bytes` are UTF-8 and returns them as text, or says where they are not.
 pub fn decode(bytes: &[u8]) -> Result<&str> {
-    std::str::from_utf8(bytes).map_err(|e| {
+    utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let before = &bytes[..offset];
         let line_start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);

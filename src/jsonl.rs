@@ -91,7 +91,7 @@ pub fn string_field(line: &str, path: &str) -> Option<String> {
 
 /// The site and text of one record, for counting boilerplate.
 pub fn record_page(line: &[u8], format: &RecordFormat) -> Result<(String, String), RecordError> {
-    let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8 {
+    let line = crate::error::utf8(line).map_err(|e| RecordError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
     let mut decoded = Decoded::default();
@@ -204,7 +204,7 @@ pub fn clean_record_with<'a>(
     format: &RecordFormat,
     inspect: &mut dyn FnMut(&Cleaned<'_>),
 ) -> Result<CleanedRecord<'a>, RecordError> {
-    let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8 {
+    let line = crate::error::utf8(line).map_err(|e| RecordError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
     // The field's text is decoded into a buffer kept between records.
