@@ -354,16 +354,16 @@ struct Index {
 
 /// Buffers of [`Index::best_near`]: the summed weight of each entry filed under a unit's keys
 /// (zero between calls) and which entries those are, the candidates among them (with their
-/// shared keys and similarity bound), one candidate's normalized text, and the words of the
-/// entries compared so far in this text (a menu or a list makes the same entries candidates
-/// again and again).
+/// shared keys and similarity bound), one candidate's normalized text, and the words (with
+/// their [`sorted`] hashes) of the entries compared so far in this text (a menu or a list makes
+/// the same entries candidates again and again).
 #[derive(Default)]
 struct NearScratch {
     weights: Vec<u32>,
     touched: Vec<u32>,
     candidates: Vec<(usize, u32, f64)>,
     entry_words: Normalized,
-    words: FxHashMap<usize, Words>,
+    words: FxHashMap<usize, (Words, Vec<(u64, usize)>)>,
 }
 
 /// Buffers of [`decide`]: a unit (or what stays of a block), the lines of a block, the block.
@@ -525,15 +525,23 @@ impl Index {
         let mut words = None;
         for &(e, _, _) in candidates.iter().take(MAX_CANDIDATES) {
             let entry = &self.entries[e];
-            let kept = known.entry(e).or_insert_with(|| match self.rests.get(&e) {
-                Some(rest) => Words::new(rest),
-                None => {
-                    normalize_into(&text[entry.range.clone()], entry_words);
-                    Words::new(entry_words)
-                }
+            let (kept, kept_order) = known.entry(e).or_insert_with(|| {
+                let words = match self.rests.get(&e) {
+                    Some(rest) => Words::new(rest),
+                    None => {
+                        normalize_into(&text[entry.range.clone()], entry_words);
+                        Words::new(entry_words)
+                    }
+                };
+                let order = sorted(&words);
+                (words, order)
             });
-            let words = words.get_or_insert_with(|| Words::new(query));
-            if let Some(sim) = near(kept, words, threshold) {
+            let (words, order) = words.get_or_insert_with(|| {
+                let words = Words::new(query);
+                let order = sorted(&words);
+                (words, order)
+            });
+            if let Some(sim) = near_sorted((kept, kept_order), (words, order), threshold) {
                 if best.is_none_or(|(_, s)| sim > s) {
                     best = Some((entry.unit, sim));
                 }
@@ -680,10 +688,27 @@ fn dice_bound(a: usize, b: usize) -> f64 {
 /// The similarity of `b` to `a` when `b` is a near-duplicate of `a`: at least `threshold`
 /// similar, with the [`same_facts`], by [`one_edit`].
 pub fn near(a: &Words, b: &Words, threshold: f64) -> Option<f64> {
-    let (only_a, only_b) = word_difference(a, b);
+    near_sorted((a, &sorted(a)), (b, &sorted(b)), threshold)
+}
+
+/// [`near`] of words given with their [`sorted`] hashes.
+fn near_sorted(
+    (a, sa): (&Words, &[(u64, usize)]),
+    (b, sb): (&Words, &[(u64, usize)]),
+    threshold: f64,
+) -> Option<f64> {
+    let (only_a, only_b) = sorted_difference(sa, sb);
     let sim = dice(a, b, only_a.len());
     let facts = |w: &Words, only: &[usize]| only.iter().any(|&i| w.facts[i]);
     (sim >= threshold && !facts(a, &only_a) && !facts(b, &only_b) && one_edit(a, b)).then_some(sim)
+}
+
+/// The hashes of `words` sorted, each with the index of its word: two such lists are compared
+/// as multisets in one pass.
+fn sorted(words: &Words) -> Vec<(u64, usize)> {
+    let mut order: Vec<(u64, usize)> = words.hashes.iter().copied().zip(0..).collect();
+    order.sort_unstable();
+    order
 }
 
 fn dice(a: &Words, b: &Words, only_a: usize) -> f64 {
@@ -747,12 +772,11 @@ pub fn one_edit(a: &Words, b: &Words) -> bool {
 /// Multiset difference of the words of `a` and `b`: the indices of the words only in `a` and
 /// of those only in `b`.
 fn word_difference(a: &Words, b: &Words) -> (Vec<usize>, Vec<usize>) {
-    let sorted = |w: &Words| {
-        let mut v: Vec<(u64, usize)> = w.hashes.iter().copied().zip(0..).collect();
-        v.sort_unstable();
-        v
-    };
-    let (sa, sb) = (sorted(a), sorted(b));
+    sorted_difference(&sorted(a), &sorted(b))
+}
+
+/// [`word_difference`] of sorted (hash, index) lists.
+fn sorted_difference(sa: &[(u64, usize)], sb: &[(u64, usize)]) -> (Vec<usize>, Vec<usize>) {
     let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
     let (mut i, mut j) = (0, 0);
     while i < sa.len() || j < sb.len() {
