@@ -15,6 +15,8 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use wide::u8x16;
 
+use crate::bytes::{is, Finder};
+
 use std::sync::Arc;
 
 use crate::boilerplate::{url_host, Rule, State};
@@ -330,7 +332,11 @@ fn unescape_at(line: &str, start: usize, decoded: &mut Decoded) -> Option<usize>
     }
     let mut extra = 0;
     let mut from = start + 1;
-    let mut specials = Specials::new(bytes);
+    // Where the string's contents end or change: `"`, `\` and control characters.
+    let mut specials = Finder::new(bytes, |v| {
+        let control = v.min(u8x16::splat(0x1F)).simd_eq(v);
+        is(v, b'"') | is(v, b'\\') | control
+    });
     loop {
         let at = specials.next(from)?;
         out.push_str(&line[from..at]);
@@ -377,63 +383,6 @@ fn unescape_at(line: &str, start: usize, decoded: &mut Decoded) -> Option<usize>
         extra += len - c.len_utf8();
         escapes.push((out.len(), extra));
         from = at + len;
-    }
-}
-
-/// Finds the bytes at which a JSON string's contents end or change: `"`, `\` and control
-/// characters (below `0x20`), classified 64 bytes at a time into a bit mask by SIMD compares.
-struct Specials<'a> {
-    bytes: &'a [u8],
-    /// Where the block being looked at starts.
-    base: usize,
-    /// Its special bytes not passed yet: bit `i` stands for byte `base + i`.
-    mask: u64,
-}
-
-impl<'a> Specials<'a> {
-    fn new(bytes: &'a [u8]) -> Specials<'a> {
-        Specials {
-            bytes,
-            base: usize::MAX,
-            mask: 0,
-        }
-    }
-
-    /// The first special byte at or after `from`, if any; `from` never goes back.
-    fn next(&mut self, from: usize) -> Option<usize> {
-        match from.checked_sub(self.base) {
-            Some(past @ 0..64) => self.mask &= u64::MAX << past,
-            _ => self.load(from),
-        }
-        while self.mask == 0 {
-            if self.base + 64 >= self.bytes.len() {
-                return None;
-            }
-            self.load(self.base + 64);
-        }
-        Some(self.base + self.mask.trailing_zeros() as usize)
-    }
-
-    /// Classifies the 64 bytes from `at` (fewer at the end).
-    fn load(&mut self, at: usize) {
-        let rest = self.bytes.get(at..).unwrap_or_default();
-        let mut padded = [b' '; 64];
-        let block = match rest.first_chunk::<64>() {
-            Some(block) => block,
-            None => {
-                padded[..rest.len()].copy_from_slice(rest);
-                &padded
-            }
-        };
-        let mut mask = 0;
-        for (k, chunk) in block.chunks_exact(16).enumerate() {
-            let v = u8x16::new(chunk.try_into().expect("16 bytes"));
-            let control = v.min(u8x16::splat(0x1F)).simd_eq(v);
-            let quote = v.simd_eq(u8x16::splat(b'"'));
-            let backslash = v.simd_eq(u8x16::splat(b'\\'));
-            mask |= u64::from((quote | backslash | control).to_bitmask()) << (16 * k);
-        }
-        (self.base, self.mask) = (at, mask);
     }
 }
 

@@ -5,7 +5,7 @@
 //! are *blocks*. A [`Segment`] is one unit of comparison: either a whole block or one line of
 //! a block, depending on [`Unit`].
 
-use memchr::memchr_iter;
+use crate::bytes::{is, Finder};
 
 /// How the text is cut into units of comparison.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -100,8 +100,9 @@ fn lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::with_capacity(text.len() / 64);
     let mut block = 0;
     let mut start = 0;
-    let ends = memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-    for (number, newline) in (1..).zip(ends) {
+    let mut newlines = Finder::new(bytes, |v| is(v, b'\n'));
+    for number in 1.. {
+        let newline = newlines.next(start).unwrap_or(bytes.len());
         if start > bytes.len() || (newline == bytes.len() && start == bytes.len()) {
             break;
         }
