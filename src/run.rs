@@ -136,12 +136,8 @@ impl Source {
     pub(crate) fn open(&self) -> io::Result<Box<dyn Read + Send>> {
         Ok(match self {
             Source::Stdin => Box::new(io::stdin()),
-            Source::File { path, .. } => {
-                if path.is_dir() {
-                    return Err(io::Error::other("is a directory (use --recursive)"));
-                }
-                Box::new(File::open(path)?)
-            }
+            // `files::expand` named the directories given without `--recursive`.
+            Source::File { path, .. } => Box::new(File::open(path)?),
         })
     }
 }
@@ -181,14 +177,17 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         return usage("--diff takes plain text, not JSON Lines (use --json for per-record stats)");
     }
 
-    let total: Option<u64> = sources
-        .iter()
-        .map(|s| match s {
-            Ok(Source::File { path, .. }) => Some(path.metadata().map_or(0, |m| m.len())),
-            Ok(Source::Stdin) => None,
-            Err(_) => Some(0),
-        })
-        .sum();
+    // Only a progress bar needs the sizes: no file is looked at for them otherwise.
+    let total = || -> Option<u64> {
+        sources
+            .iter()
+            .map(|s| match s {
+                Ok(Source::File { path, .. }) => Some(path.metadata().map_or(0, |m| m.len())),
+                Ok(Source::Stdin) => None,
+                Err(_) => Some(0),
+            })
+            .sum()
+    };
     if args.across {
         if sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
             return usage("--across reads its inputs twice: give files, not standard input");
@@ -727,10 +726,11 @@ fn clean_record_sectioned<'a>(
 
 /// A progress bar on standard error that shows up only on a terminal, only for runs that take
 /// more than a second.
-fn progress_bar(quiet: bool, total_bytes: Option<u64>) -> ProgressBar {
+fn progress_bar(quiet: bool, total_bytes: impl FnOnce() -> Option<u64>) -> ProgressBar {
     if quiet || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
+    let total_bytes = total_bytes();
     let bar = ProgressBar::with_draw_target(total_bytes, ProgressDrawTarget::hidden());
     let template = match total_bytes {
         Some(_) => "{spinner} {msg}: {bytes}/{total_bytes} {bytes_per_sec}, eta {eta}",
