@@ -41,6 +41,29 @@ pub fn word_hash(word: &[u8]) -> u64 {
     fold(fold(a ^ WYP[1], b ^ WYP[0] ^ n as u64) ^ WYP[2], WYP[3])
 }
 
+/// [`word_hash`] of `bytes[start..end]`, a word of one to eight bytes read as one 8-byte load
+/// when eight bytes from `start` are in `bytes`: no branch on the word's length, which is as
+/// random as the text (longer words, and words too near the end, take [`word_hash`]).
+pub(crate) fn word_hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let n = end - start;
+    let Some(&chunk) = bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) else {
+        return word_hash(&bytes[start..end]);
+    };
+    if n == 0 || n > 8 {
+        return word_hash(&bytes[start..end]);
+    }
+    // The word's bytes, little-endian, and zeros past its end.
+    let x = u64::from_le_bytes(chunk) & u64::MAX >> (64 - 8 * n);
+    let byte = |i: usize| x >> (8 * i) & 0xFF;
+    // As `word_hash` reads them: three bytes of a short word, or its first four and last four.
+    let short = byte(0) << 16 | byte(n / 2) << 8 | byte(n - 1);
+    let first = x & 0xFFFF_FFFF;
+    let last = x >> (8 * n.saturating_sub(4)) & 0xFFFF_FFFF;
+    let is_short = u64::from(n < 4).wrapping_neg();
+    let (a, b) = (short & is_short | first & !is_short, last & !is_short);
+    fold(fold(a ^ WYP[1], b ^ WYP[0] ^ n as u64) ^ WYP[2], WYP[3])
+}
+
 /// The low and the high half of the 128-bit product, xor-ed.
 fn fold(a: u64, b: u64) -> u64 {
     let product = u128::from(a) * u128::from(b);
@@ -230,6 +253,23 @@ mod tests {
 
     fn shared(a: &BandKeys, b: &BandKeys) -> usize {
         a.iter().zip(b).filter(|(x, y)| x == y).count()
+    }
+
+    proptest::proptest! {
+        /// The one-load hash of a word inside a longer text is its [`word_hash`].
+        #[test]
+        fn a_word_hashes_alike_wherever_it_is_read(
+            text in proptest::collection::vec(proptest::num::u8::ANY, 1..40),
+            start in 0usize..40,
+            len in 1usize..20,
+        ) {
+            let start = start % text.len();
+            let end = (start + len).min(text.len());
+            proptest::prop_assert_eq!(
+                word_hash_at(&text, start, end),
+                word_hash(&text[start..end])
+            );
+        }
     }
 
     #[test]

@@ -186,7 +186,7 @@ fn window_words(
                 b if b.is_ascii() => b.is_ascii_uppercase(),
                 _ => upper.binary_search(&(offset + s)).is_ok(),
             };
-            let hash = crate::fingerprint::word_hash(&lower.as_bytes()[s..e]);
+            let hash = crate::fingerprint::word_hash_at(lower.as_bytes(), s, e);
             out.push_word(hash, capitalized);
         }
     }
