@@ -41,16 +41,6 @@ pub struct Segment {
     pub block: usize,
 }
 
-/// One non-blank line: `start..end` is its content, without the line ending.
-#[derive(Clone, Copy, Debug)]
-struct Line {
-    start: usize,
-    end: usize,
-    number: usize,
-    /// Index of its block.
-    block: usize,
-}
-
 /// Cuts `text` into units.
 ///
 /// With [`Unit::Auto`], a document that has any line longer than [`MAX_WRAP_WIDTH`]
@@ -62,39 +52,36 @@ struct Line {
 ///
 /// Units come out in text order and never overlap; blank lines belong to no unit.
 pub fn segment(text: &str, unit: Unit) -> Vec<Segment> {
+    // Every non-blank line, as a unit of its own.
     let lines = lines(text);
     let unit = match unit {
         Unit::Auto if has_long_line(text, &lines) => Unit::Line,
         other => other,
     };
+    if unit == Unit::Line {
+        return lines;
+    }
     let mut out = Vec::with_capacity(lines.len());
     for block in lines.chunk_by(|a, b| a.block == b.block) {
-        let whole = match unit {
-            Unit::Line => false,
-            Unit::Paragraph => true,
-            Unit::Auto => block.len() == 1 || looks_wrapped(text, block),
-        };
+        // With `Unit::Paragraph`, every block is one unit; with `Unit::Auto`, one that
+        // looks hard-wrapped.
+        let whole = unit == Unit::Paragraph || block.len() == 1 || looks_wrapped(text, block);
         if whole {
             out.push(Segment {
                 start: block[0].start,
                 end: block[block.len() - 1].end,
-                line: block[0].number,
+                line: block[0].line,
                 block: block[0].block,
             });
         } else {
-            out.extend(block.iter().map(|l| Segment {
-                start: l.start,
-                end: l.end,
-                line: l.number,
-                block: l.block,
-            }));
+            out.extend_from_slice(block);
         }
     }
     out
 }
 
 /// The non-blank lines of `text`, each with the index of its block.
-fn lines(text: &str) -> Vec<Line> {
+fn lines(text: &str) -> Vec<Segment> {
     let bytes = text.as_bytes();
     // Lines of scraped text are some tens of bytes long: most texts need no more room.
     let mut lines = Vec::with_capacity(text.len() / 64);
@@ -113,14 +100,14 @@ fn lines(text: &str) -> Vec<Line> {
         // Most lines start with a visible ASCII character: no need to trim them.
         let visible = bytes.get(start).is_some_and(u8::is_ascii_graphic);
         if !visible && text[start..end].trim().is_empty() {
-            if lines.last().is_some_and(|l: &Line| l.block == block) {
+            if lines.last().is_some_and(|l: &Segment| l.block == block) {
                 block += 1;
             }
         } else {
-            lines.push(Line {
+            lines.push(Segment {
                 start,
                 end,
-                number,
+                line: number,
                 block,
             });
         }
@@ -134,14 +121,14 @@ pub fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-fn has_long_line(text: &str, lines: &[Line]) -> bool {
+fn has_long_line(text: &str, lines: &[Segment]) -> bool {
     lines
         .iter()
         .any(|l| l.end - l.start > MAX_WRAP_WIDTH && width(&text[l.start..l.end]) > MAX_WRAP_WIDTH)
 }
 
 /// Whether a block of several lines reads as one hard-wrapped paragraph.
-fn looks_wrapped(text: &str, block: &[Line]) -> bool {
+fn looks_wrapped(text: &str, block: &[Segment]) -> bool {
     let lines: Vec<&str> = block.iter().map(|l| &text[l.start..l.end]).collect();
     lines_look_wrapped(&lines)
 }
