@@ -17,7 +17,7 @@
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
-use crate::fingerprint::{hash, near_keys, NearKeys, Words};
+use crate::fingerprint::{hash, near_keys, NearKeys, Words, BANDS};
 use crate::normalize::{normalize, normalize_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 
@@ -481,17 +481,34 @@ impl Index {
         touched.clear();
         let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS));
         let bands = keys.bands.iter().flatten().map(|k| (k, 1));
+        // The chains of the keys' buckets, as (next link, weight), are walked a step at a time
+        // each: in a large index their links are far apart in memory, and the processor
+        // fetches independent steps together.
+        let mut chains = [(0, 0); 2 + BANDS];
+        let mut live = 0;
         for (key, weight) in ends.chain(bands) {
-            let Some(&(mut link, _)) = self.buckets.get(key) else {
-                continue;
-            };
-            while let Some(&(entry, next)) = self.links.get(link as usize) {
+            if let Some(&(link, _)) = self.buckets.get(key) {
+                chains[live] = (link, weight);
+                live += 1;
+            }
+        }
+        while live > 0 {
+            let mut i = 0;
+            while i < live {
+                let (link, weight) = chains[i];
+                let (entry, next) = self.links[link as usize];
                 let sum = &mut weights[entry as usize];
                 if *sum == 0 {
                     touched.push(entry);
                 }
                 *sum += weight;
-                link = next;
+                if next == u32::MAX {
+                    live -= 1;
+                    chains[i] = chains[live];
+                } else {
+                    chains[i].0 = next;
+                    i += 1;
+                }
             }
         }
         if touched.is_empty() {
