@@ -4,10 +4,12 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::time::Duration;
 
 use anstyle::{AnsiColor, Style};
-use similar::{ChangeTag, TextDiff};
+use similar::udiff::UnifiedHunkHeader;
+use similar::{ChangeTag, DiffOp, TextDiff};
 
 use crate::{Cleaned, Reason, Removal, Stats};
 
@@ -43,11 +45,9 @@ pub fn diff(
     let new = cleaned.output();
     // Lines end at `\n` only, as everywhere else in paradedup: a lone `\r` is content (similar's
     // own line splitting would end a line there and the diff would not apply).
-    let old_lines: Vec<&str> = cleaned.original().split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
-    let diff = TextDiff::configure()
-        .timeout(DIFF_TIMEOUT)
-        .diff_slices(&old_lines, &new_lines);
+    let old_lines: Vec<&str> = lines(cleaned.original()).collect();
+    let new_lines: Vec<&str> = lines(&new).collect();
+    let ops = line_ops(cleaned.original(), cleaned.cuts(), &old_lines, &new_lines);
     let removals: Vec<Removal<'_>> = cleaned.removals().collect();
     let paint = |style: Style, text: &str| -> String {
         if color {
@@ -58,15 +58,19 @@ pub fn diff(
     };
     writeln!(out, "{}", paint(HEADER, &format!("--- {old_name}")))?;
     writeln!(out, "{}", paint(HEADER, &format!("+++ {new_name}")))?;
-    let mut unified = diff.unified_diff();
-    unified.context_radius(CONTEXT);
-    for hunk in unified.iter_hunks() {
-        let ops = hunk.ops();
-        let old_lines = ops[0].old_range().start + 1..ops[ops.len() - 1].old_range().end + 1;
-        let why = explain(removals.iter().filter(|r| old_lines.contains(&r.line)));
-        write!(out, "{}", paint(HUNK, &hunk.header().to_string()))?;
+    for hunk in similar::group_diff_ops(ops, CONTEXT) {
+        let old_range = hunk[0].old_range().start + 1..hunk[hunk.len() - 1].old_range().end + 1;
+        let why = explain(removals.iter().filter(|r| old_range.contains(&r.line)));
+        write!(
+            out,
+            "{}",
+            paint(HUNK, &UnifiedHunkHeader::new(&hunk).to_string())
+        )?;
         writeln!(out, " {}", paint(WHY, &why))?;
-        for change in hunk.iter_changes() {
+        for change in hunk
+            .iter()
+            .flat_map(|op| op.iter_changes(&old_lines, &new_lines))
+        {
             let (sign, style) = match change.tag() {
                 ChangeTag::Delete => ('-', DELETE),
                 ChangeTag::Insert => ('+', INSERT),
@@ -74,13 +78,107 @@ pub fn diff(
             };
             let line = change.value();
             let body = line.strip_suffix('\n').unwrap_or(line);
-            writeln!(out, "{}", paint(style, &format!("{sign}{body}")))?;
+            if color {
+                writeln!(out, "{}", paint(style, &format!("{sign}{body}")))?;
+            } else {
+                writeln!(out, "{sign}{body}")?;
+            }
             if !line.ends_with('\n') {
                 writeln!(out, "\\ No newline at end of file")?;
             }
         }
     }
     Ok(())
+}
+
+/// The lines of `text`, each with its `\n`.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let end = newlines.next().map_or(text.len(), |at| at + 1);
+        let line = (start < end).then(|| &text[start..end]);
+        start = end;
+        line
+    })
+}
+
+/// The diff of `original` (`old` lines) against what is left of it without `cuts` (`new`
+/// lines), as operations on lines. Read off the cuts, so a removed line is shown where it was
+/// removed, not as one of its identical neighbours (which a shortest diff may pick); Myers
+/// finds it when a cut cannot be put on line boundaries (a last line without a line break).
+fn line_ops(original: &str, cuts: &[Range<usize>], old: &[&str], new: &[&str]) -> Vec<DiffOp> {
+    cut_ops(original, cuts, old, new).unwrap_or_else(|| {
+        let diff = TextDiff::configure()
+            .timeout(DIFF_TIMEOUT)
+            .diff_slices(old, new);
+        diff.ops().to_vec()
+    })
+}
+
+/// [`line_ops`] read off the cuts, or `None` when they do not fall on line boundaries.
+fn cut_ops(
+    original: &str,
+    cuts: &[Range<usize>],
+    old: &[&str],
+    new: &[&str],
+) -> Option<Vec<DiffOp>> {
+    let bytes = original.as_bytes();
+    let line_start = |at: usize| at == 0 || bytes[at - 1] == b'\n';
+    // Deleted ranges of whole lines. A cut of a line break and the line after it ("\nR") leaves
+    // the same text as a cut of that line and the line break after it ("R\n"): the same bytes
+    // turned round.
+    let mut deleted: Vec<Range<usize>> = Vec::with_capacity(cuts.len());
+    for cut in cuts {
+        let mut cut = cut.clone();
+        if !(line_start(cut.start) && line_start(cut.end)) {
+            let ending = ["\r\n", "\n"]
+                .into_iter()
+                .find(|e| original[cut.start..].starts_with(e))?;
+            original[cut.end..].starts_with(ending).then_some(())?;
+            cut = cut.start + ending.len()..cut.end + ending.len();
+        }
+        if deleted.last().is_some_and(|last| last.end > cut.start) {
+            return None;
+        }
+        deleted.push(cut);
+    }
+    // Each old line is deleted whole or kept whole.
+    let mut ops: Vec<DiffOp> = Vec::new();
+    let (mut at, mut new_index) = (0, 0);
+    let mut cuts = deleted.iter().peekable();
+    for (old_index, line) in old.iter().enumerate() {
+        while cuts.next_if(|c| c.end <= at).is_some() {}
+        let end = at + line.len();
+        let gone = match cuts.peek() {
+            Some(c) if c.start <= at && end <= c.end => true,
+            Some(c) if c.start < end => return None,
+            _ => false,
+        };
+        match (gone, ops.last_mut()) {
+            (true, Some(DiffOp::Delete { old_len, .. })) => *old_len += 1,
+            (true, _) => ops.push(DiffOp::Delete {
+                old_index,
+                old_len: 1,
+                new_index,
+            }),
+            (false, _) if new.get(new_index) != Some(line) => return None,
+            (false, Some(DiffOp::Equal { len, .. })) => {
+                *len += 1;
+                new_index += 1;
+            }
+            (false, _) => {
+                ops.push(DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len: 1,
+                });
+                new_index += 1;
+            }
+        }
+        at = end;
+    }
+    (new_index == new.len()).then_some(ops)
 }
 
 /// "removed line 37 (exact repeat of line 1), …" for the removals of one hunk.
@@ -242,6 +340,58 @@ mod tests {
         let end =
             "-Body\n-\n-Head\n\\ No newline at end of file\n+Body\n\\ No newline at end of file\n";
         assert!(got.ends_with(end), "{got}");
+    }
+
+    #[test]
+    fn removed_lines_are_shown_where_they_were_cut() {
+        // The repeat goes with the blank line after it (a shortest diff may as well show the
+        // blank line before it go).
+        let text = "More\n\nReport\n\nIntro.\n\nMore\n\nVideo\n\nReport\n\nPodcast\n";
+        let got = diff_of(text, false);
+        assert!(got.ends_with(" Video\n \n-Report\n-\n Podcast\n"), "{got}");
+    }
+
+    proptest::proptest! {
+        /// With a line break at the end of the text, every diff is read off the cuts (no
+        /// shortest-diff search), in texts of either line ending; what it keeps is the cleaned
+        /// text and what it deletes is the bytes that went.
+        #[test]
+        fn diffs_are_read_off_the_cuts(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "Head line", "HEAD LINE", "Body text of the page", "", " ", "Share this",
+                "a b c d e", "a b c d f",
+            ]), 0..14),
+            crlf: bool,
+            last_break: bool,
+        ) {
+            let ending = if crlf { "\r\n" } else { "\n" };
+            let mut text = pieces.join(ending);
+            if last_break {
+                text.push_str(ending);
+            }
+            let cleaned = Cleaner::new().clean(&text);
+            let new = cleaned.output();
+            let old_lines: Vec<&str> = lines(&text).collect();
+            let new_lines: Vec<&str> = lines(&new).collect();
+            let ops = cut_ops(&text, cleaned.cuts(), &old_lines, &new_lines);
+            let to_end = cleaned.cuts().last().is_some_and(|c| c.end == text.len());
+            let ops_found = ops.is_some();
+            proptest::prop_assert_eq!(ops_found, last_break || !to_end, "{:?}", text);
+            let (mut kept, mut deleted) = (String::new(), 0);
+            for op in ops.unwrap_or_default() {
+                for change in op.iter_changes(&old_lines, &new_lines) {
+                    match change.tag() {
+                        ChangeTag::Equal => kept.push_str(change.value()),
+                        ChangeTag::Delete => deleted += change.value().len(),
+                        ChangeTag::Insert => proptest::prop_assert!(false, "an insert"),
+                    }
+                }
+            }
+            if ops_found {
+                proptest::prop_assert_eq!(kept, new.as_ref());
+                proptest::prop_assert_eq!(deleted, text.len() - new.len());
+            }
+        }
     }
 
     #[test]
