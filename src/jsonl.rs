@@ -97,14 +97,35 @@ pub fn record_page(line: &[u8], format: &RecordFormat) -> Result<(String, String
         offset: e.valid_up_to(),
     })?;
     let mut decoded = Decoded::default();
-    let text = match top_level_string(line, &format.field, &mut decoded) {
-        Some(_) => decoded.text,
-        None => field_string(line, find_field(line, &format.field)?, format)?,
+    let (text, range) = match top_level_string(line, &format.field, &mut decoded) {
+        Some(range) => (decoded.text, Some(range)),
+        None => (
+            field_string(line, find_field(line, &format.field)?, format)?,
+            None,
+        ),
     };
-    Ok((format.grouping.site_of(line), text))
+    let others = format.other_fields(line, range);
+    Ok((format.grouping.site_of(&others), text))
 }
 
 impl RecordFormat {
+    /// The record for reading its site and headline: without the contents of the top-level
+    /// text string at `text` (a found field, the same size as the others' together and more),
+    /// so serde_json need not read the text once more for each of them. The record as it is
+    /// when the grouping reads the text field itself.
+    fn other_fields<'a>(&self, line: &'a str, text: Option<Range<usize>>) -> Cow<'a, str> {
+        let field = self.field.join(".");
+        let g = &self.grouping;
+        let reads_text = [&g.site_field, &g.url_field, &g.title_field].contains(&&field)
+            || g.by == GroupBy::Field(field.clone());
+        match text {
+            Some(range) if !reads_text => {
+                Cow::Owned([&line[..range.start + 1], &line[range.end - 1..]].concat())
+            }
+            _ => Cow::Borrowed(line),
+        }
+    }
+
     /// Cleans the string at `field`, a key or a dotted path such as `content.body` into nested
     /// objects.
     pub fn new(field: &str) -> RecordFormat {
@@ -227,8 +248,9 @@ pub fn clean_record_with<'a>(
         &decoded
     };
     let site = format.boilerplate.as_ref().map(|(state, rule)| {
-        PageSite::new(state, &format.grouping.site_of(line), *rule)
-            .title(format.grouping.title_of(line).as_deref())
+        let others = format.other_fields(line, fast.then(|| range.clone()));
+        PageSite::new(state, &format.grouping.site_of(&others), *rule)
+            .title(format.grouping.title_of(&others).as_deref())
     });
     let cleaned = cleaner.clean_page(text, site.as_ref());
     inspect(&cleaned);
@@ -596,6 +618,30 @@ mod tests {
                 proptest::prop_assert_eq!(&fast.text, &text, "{}", line);
             }
         }
+    }
+
+    #[test]
+    fn site_and_headline_are_read_without_the_text() {
+        let line = r#"{"title": "T \"1\"", "text": "a \"b\"\nc", "url": "https://x.org/p"}"#;
+        let at = line.find("\"a ").unwrap();
+        let range = at..line.find(", \"url").unwrap();
+        let format = RecordFormat::new("text");
+        let others = format.other_fields(line, Some(range.clone()));
+        assert_eq!(
+            others,
+            r#"{"title": "T \"1\"", "text": "", "url": "https://x.org/p"}"#
+        );
+        assert_eq!(format.grouping.site_of(&others), "x.org");
+        assert_eq!(
+            format.grouping.title_of(&others).as_deref(),
+            Some("T \"1\"")
+        );
+        // A grouping that reads the cleaned field itself reads the whole record.
+        let by_text = RecordFormat::new("text").grouping(Grouping {
+            title_field: "text".into(),
+            ..Grouping::default()
+        });
+        assert_eq!(by_text.other_fields(line, Some(range)), line);
     }
 
     #[test]
