@@ -11,7 +11,7 @@ use wide::u8x16;
 pub(crate) struct Finder<'a, C> {
     bytes: &'a [u8],
     class: C,
-    /// Where the block being looked at starts (`usize::MAX` before the first).
+    /// Where the block being looked at starts.
     base: usize,
     /// Its bytes of the class not passed yet: bit `i` stands for byte `base + i`.
     mask: u64,
@@ -19,18 +19,21 @@ pub(crate) struct Finder<'a, C> {
 
 impl<'a, C: Fn(u8x16) -> u8x16> Finder<'a, C> {
     pub(crate) fn new(bytes: &'a [u8], class: C) -> Finder<'a, C> {
-        Finder {
+        let mut finder = Finder {
             bytes,
             class,
-            base: usize::MAX,
+            base: 0,
             mask: 0,
-        }
+        };
+        finder.load(0);
+        finder
     }
 
     /// The first byte of the class at or after `from`, if any. `from` never goes back.
     pub(crate) fn next(&mut self, from: usize) -> Option<usize> {
-        match from.checked_sub(self.base) {
-            Some(past @ 0..64) => self.mask &= u64::MAX << past,
+        // A `from` before the block (against the rule) wraps around and loads its own block.
+        match from.wrapping_sub(self.base) {
+            past @ 0..64 => self.mask &= u64::MAX << past,
             _ => self.load(from),
         }
         while self.mask == 0 {

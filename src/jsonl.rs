@@ -109,10 +109,10 @@ pub fn record_page(line: &[u8], format: &RecordFormat) -> Result<(String, String
 }
 
 impl RecordFormat {
-    /// The record for reading its site and headline: without the contents of the top-level
-    /// text string at `text` (a found field, the same size as the others' together and more),
-    /// so serde_json need not read the text once more for each of them. The record as it is
-    /// when the grouping reads the text field itself.
+    /// The record for reading its site and headline: without the contents of the text
+    /// string at `text` (usually most of the record), so serde_json need not read the text
+    /// once more for each of them. The record as it is when the grouping reads the text field
+    /// itself.
     fn other_fields<'a>(&self, line: &'a str, text: Option<Range<usize>>) -> Cow<'a, str> {
         let field = self.field.join(".");
         let g = &self.grouping;

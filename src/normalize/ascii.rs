@@ -61,7 +61,8 @@ impl Block {
 /// Scratch space kept between calls, sized for a window (see [`words`]), not a paragraph.
 #[derive(Default)]
 pub(super) struct Scratch {
-    /// The window lowercased, `` ` `` folded to `'`; as long as the window.
+    /// The window lowercased, `` ` `` folded to `'`, then NUL bytes up to a whole number of
+    /// 64-byte blocks.
     lower: String,
     /// Per block: its classes, then which of its bytes are word bytes.
     blocks: Vec<Block>,
