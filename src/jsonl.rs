@@ -119,9 +119,7 @@ impl RecordFormat {
         let reads_text = [&g.site_field, &g.url_field, &g.title_field].contains(&&field)
             || g.by == GroupBy::Field(field.clone());
         match text {
-            Some(range) if !reads_text => {
-                Cow::Owned([&line[..range.start + 1], &line[range.end - 1..]].concat())
-            }
+            Some(range) if !reads_text => Cow::Owned(without_contents(line, range)),
             _ => Cow::Borrowed(line),
         }
     }
@@ -408,6 +406,12 @@ fn unescape_at(line: &str, start: usize, decoded: &mut Decoded) -> Option<usize>
     }
 }
 
+/// `line` with the contents of the JSON string at `string` (quotes included) left out: the
+/// string becomes `""`.
+fn without_contents(line: &str, string: Range<usize>) -> String {
+    [&line[..string.start + 1], &line[string.end - 1..]].concat()
+}
+
 /// The range of the field at `path`, a top-level string, with its text decoded into
 /// `decoded`, found without serde_json reading the text: the record with the string's
 /// contents left out is parsed instead, and must have the field, empty, at the same place.
@@ -431,7 +435,7 @@ fn top_level_string(line: &str, path: &[String], decoded: &mut Decoded) -> Optio
         at += 1;
         space(&mut at);
         let end = unescape_at(line, at, decoded)?;
-        let shell = [&line[..at + 1], &line[end - 1..]].concat();
+        let shell = without_contents(line, at..end);
         let map = members(&shell, "the record").ok()?;
         let value = map.get(name.as_str())?.get();
         let offset = value.as_ptr() as usize - shell.as_ptr() as usize;
