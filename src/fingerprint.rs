@@ -38,6 +38,11 @@ pub fn word_hash(word: &[u8]) -> u64 {
             (r8(n - 16) ^ h, r8(n - 8))
         }
     };
+    mix_halves(a, b, n)
+}
+
+/// The hash of a word of `n` bytes from the two 64-bit halves that hold its bytes.
+fn mix_halves(a: u64, b: u64, n: usize) -> u64 {
     fold(fold(a ^ WYP[1], b ^ WYP[0] ^ n as u64) ^ WYP[2], WYP[3])
 }
 
@@ -46,12 +51,10 @@ pub fn word_hash(word: &[u8]) -> u64 {
 /// random as the text (longer words, and words too near the end, take [`word_hash`]).
 pub(crate) fn word_hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
     let n = end - start;
-    let Some(&chunk) = bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) else {
+    let chunk = bytes.get(start..).and_then(<[u8]>::first_chunk::<8>);
+    let Some(&chunk) = chunk.filter(|_| (1..=8).contains(&n)) else {
         return word_hash(&bytes[start..end]);
     };
-    if n == 0 || n > 8 {
-        return word_hash(&bytes[start..end]);
-    }
     // The word's bytes, little-endian, and zeros past its end.
     let x = u64::from_le_bytes(chunk) & u64::MAX >> (64 - 8 * n);
     let byte = |i: usize| x >> (8 * i) & 0xFF;
@@ -60,8 +63,7 @@ pub(crate) fn word_hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
     let first = x & 0xFFFF_FFFF;
     let last = x >> (8 * n.saturating_sub(4)) & 0xFFFF_FFFF;
     let is_short = u64::from(n < 4).wrapping_neg();
-    let (a, b) = (short & is_short | first & !is_short, last & !is_short);
-    fold(fold(a ^ WYP[1], b ^ WYP[0] ^ n as u64) ^ WYP[2], WYP[3])
+    mix_halves(short & is_short | first & !is_short, last & !is_short, n)
 }
 
 /// The low and the high half of the 128-bit product, xor-ed.
