@@ -15,9 +15,11 @@
 //! members), so the cost is linear in the number of units, whatever the text.
 
 use rustc_hash::FxHashMap;
+use std::cell::Cell;
 use std::ops::Range;
 
-use crate::fingerprint::{hash, near_keys, NearKeys, Words, BANDS};
+use crate::buckets::Buckets;
+use crate::fingerprint::{hash, near_keys, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 
@@ -296,34 +298,44 @@ pub fn decide(
     decisions
 }
 
-/// One kept unit (or kept block) in the index.
+/// One kept unit (or kept block) in the index, with the near-duplicate search's notes on it.
+/// What the search reads of a unit filed under a unit's keys comes first: one cache line holds
+/// it.
+#[repr(C)]
 struct Entry {
-    /// The unit removals point at.
-    unit: usize,
-    /// The text it stands for.
-    range: Range<usize>,
-    /// Its number of words when it takes part in near-duplicate matching, else 0. The words
-    /// themselves are recomputed from `range` for the rare candidates: storing them would cost
-    /// more memory than the text.
-    words: u32,
     /// Its words as a 64-bit set (bit `hash % 64` of each) when it takes part in near-duplicate
     /// matching, else 0: a candidate that lacks too many of the words of a unit is passed over
     /// without recomputing its words.
     sketch: u64,
+    /// The unit removals point at.
+    unit: usize,
+    /// Its number of words when it takes part in near-duplicate matching, else 0. The words
+    /// themselves are recomputed from `range` for the rare candidates: storing them would cost
+    /// more memory than the text.
+    words: u32,
+    /// The weight of the keys of the current search it is filed under (zero between searches).
+    weight: Cell<u32>,
+    /// Where its words are in [`NearScratch::known`] once a search needed them, else
+    /// `u32::MAX`.
+    known: Cell<u32>,
     /// False once the unit was removed after all (its block turned out to repeat something):
     /// nothing may point at it any more.
     alive: bool,
+    /// The text it stands for.
+    range: Range<usize>,
 }
 
 impl Entry {
     /// A live entry; `near` when it is filed for near-duplicate matching.
     fn new(unit: usize, range: Range<usize>, normalized: &Normalized, near: bool) -> Entry {
         Entry {
-            unit,
-            range,
-            words: if near { normalized.len() as u32 } else { 0 },
             sketch: if near { sketch(&normalized.hashes) } else { 0 },
+            unit,
+            words: if near { normalized.len() as u32 } else { 0 },
+            weight: Cell::new(0),
+            known: Cell::new(u32::MAX),
             alive: true,
+            range,
         }
     }
 }
@@ -338,11 +350,8 @@ struct Index {
     entries: Vec<Entry>,
     raw: FxHashMap<u64, usize>,
     normalized: FxHashMap<u64, usize>,
-    /// Band key -> (first link, members): each bucket is a chain in `links`, so a bucket
-    /// costs no allocation of its own.
-    buckets: FxHashMap<u64, (u32, u32)>,
-    /// (entry, next link) pairs; `u32::MAX` ends a chain.
-    links: Vec<(u32, u32)>,
+    /// Near-duplicate key -> the entries filed under it.
+    buckets: Buckets,
     /// Normalized text of entries for which it is not the normalized text of their range (the
     /// kept lines of a block whose other lines were removed).
     rests: FxHashMap<usize, Normalized>,
@@ -352,18 +361,16 @@ struct Index {
     near: std::cell::RefCell<NearScratch>,
 }
 
-/// Buffers of [`Index::best_near`]: the summed weight of each entry filed under a unit's keys
-/// (zero between calls) and which entries those are, the candidates among them (with their
-/// shared keys and similarity bound), one candidate's normalized text, and the words (with
-/// their [`sorted`] hashes) of the entries compared so far in this text (a menu or a list makes
-/// the same entries candidates again and again).
+/// Buffers of [`Index::best_near`]: the entries filed under a unit's keys, the candidates
+/// among them (with their shared keys and similarity bound), one candidate's normalized text,
+/// and the words (with their [`sorted`] hashes) of the entries compared so far in this text (a
+/// menu or a list makes the same entries candidates again and again).
 #[derive(Default)]
 struct NearScratch {
-    weights: Vec<u32>,
     touched: Vec<u32>,
     candidates: Vec<(usize, u32, f64)>,
     entry_words: Normalized,
-    words: FxHashMap<usize, (Words, Vec<(u64, usize)>)>,
+    known: Vec<(Words, Vec<(u64, usize)>)>,
 }
 
 /// Buffers of [`decide`]: a unit (or what stays of a block), the lines of a block, the block.
@@ -399,9 +406,8 @@ impl Index {
         self.raw.clear();
         self.normalized.clear();
         self.buckets.clear();
-        self.links.clear();
         self.rests.clear();
-        self.near.get_mut().words.clear();
+        self.near.get_mut().known.clear();
     }
 
     /// An exact or normalized match for the text at `range`.
@@ -469,46 +475,21 @@ impl Index {
         // candidate must share.
         let mut scratch = self.near.borrow_mut();
         let NearScratch {
-            weights,
             touched,
             candidates,
             entry_words,
-            words: known,
+            known,
         } = &mut *scratch;
-        if weights.len() < self.entries.len() {
-            weights.resize(self.entries.len(), 0);
-        }
         touched.clear();
         let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS));
         let bands = keys.bands.iter().flatten().map(|k| (k, 1));
-        // The chains of the keys' buckets, as (next link, weight), are walked a step at a time
-        // each: in a large index their links are far apart in memory, and the processor
-        // fetches independent steps together.
-        let mut chains = [(0, 0); 2 + BANDS];
-        let mut live = 0;
         for (key, weight) in ends.chain(bands) {
-            if let Some(&(link, _)) = self.buckets.get(key) {
-                chains[live] = (link, weight);
-                live += 1;
-            }
-        }
-        while live > 0 {
-            let mut i = 0;
-            while i < live {
-                let (link, weight) = chains[i];
-                let (entry, next) = self.links[link as usize];
-                let sum = &mut weights[entry as usize];
-                if *sum == 0 {
+            for &entry in self.buckets.get(key) {
+                let sum = &self.entries[entry as usize].weight;
+                if sum.get() == 0 {
                     touched.push(entry);
                 }
-                *sum += weight;
-                if next == u32::MAX {
-                    live -= 1;
-                    chains[i] = chains[live];
-                } else {
-                    chains[i].0 = next;
-                    i += 1;
-                }
+                sum.set(sum.get() + weight);
             }
         }
         if touched.is_empty() {
@@ -519,7 +500,7 @@ impl Index {
         candidates.clear();
         let found = touched
             .iter()
-            .map(|&e| (e as usize, std::mem::take(&mut weights[e as usize])))
+            .map(|&e| (e as usize, self.entries[e as usize].weight.take()))
             .filter(|c| c.1 >= MIN_SHARED_BANDS)
             .filter_map(|(e, shared)| {
                 let entry = &self.entries[e];
@@ -542,7 +523,8 @@ impl Index {
         let mut words = None;
         for &(e, _, _) in candidates.iter().take(MAX_CANDIDATES) {
             let entry = &self.entries[e];
-            let (kept, kept_order) = known.entry(e).or_insert_with(|| {
+            let at = &entry.known;
+            if at.get() == u32::MAX {
                 let words = match self.rests.get(&e) {
                     Some(rest) => Words::new(rest),
                     None => {
@@ -551,8 +533,10 @@ impl Index {
                     }
                 };
                 let order = sorted(&words);
-                (words, order)
-            });
+                at.set(known.len() as u32);
+                known.push((words, order));
+            }
+            let (kept, kept_order) = &known[at.get() as usize];
             let (words, order) = words.get_or_insert_with(|| {
                 let words = Words::new(query);
                 let order = sorted(&words);
@@ -573,13 +557,7 @@ impl Index {
         let ends = keys.ends.iter().map(|&k| (k, ENDS_BUCKET_CAP));
         let bands = keys.bands.iter().flatten().map(|&k| (k, BUCKET_CAP));
         for (key, cap) in ends.chain(bands) {
-            let link = self.links.len() as u32;
-            let (head, members) = self.buckets.entry(key).or_insert((u32::MAX, 0));
-            if (*members as usize) < cap {
-                self.links.push((id as u32, *head));
-                *head = link;
-                *members += 1;
-            }
+            self.buckets.add(key, id as u32, cap);
         }
     }
 

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 pub mod boilerplate;
+mod buckets;
 mod bytes;
 pub mod cut;
 pub mod dedup;

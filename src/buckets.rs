@@ -1,0 +1,108 @@
+//! Buckets of entries filed under 64-bit keys, each capped, with the members of a bucket side
+//! by side in memory: reading a bucket of an index of millions of entries costs a cache miss
+//! or two, not one per member (as a linked chain of members would).
+
+use rustc_hash::FxHashMap;
+
+/// Key -> the entries filed under it, in the order they were added, up to a cap per bucket.
+#[derive(Default)]
+pub(crate) struct Buckets {
+    /// Key -> (start, members): a bucket's entries are `members[start..start + members]`, with
+    /// room after them up to the next power of two.
+    buckets: FxHashMap<u64, (u32, u32)>,
+    /// The entries of all buckets. A bucket outgrowing its room is copied to the end, where its
+    /// room doubles; the room it leaves stays unused until [`Buckets::clear`].
+    members: Vec<u32>,
+}
+
+impl Buckets {
+    /// Forgets every bucket, keeping the memory.
+    pub(crate) fn clear(&mut self) {
+        self.buckets.clear();
+        self.members.clear();
+    }
+
+    /// The entries filed under `key`, oldest first.
+    pub(crate) fn get(&self, key: &u64) -> &[u32] {
+        match self.buckets.get(key) {
+            Some(&(start, len)) => &self.members[start as usize..][..len as usize],
+            None => &[],
+        }
+    }
+
+    /// Files `entry` under `key` unless the bucket holds `cap` entries already.
+    pub(crate) fn add(&mut self, key: u64, entry: u32, cap: usize) {
+        let end = self.members.len();
+        let (start, len) = self.buckets.entry(key).or_insert((end as u32, 0));
+        let (at, n) = (*start as usize, *len as usize);
+        if n >= cap {
+            return;
+        }
+        let at = if n == 0 {
+            self.members.push(entry);
+            at
+        } else if n.is_power_of_two() {
+            // No room left: make room for as many again, where the bucket is when it comes
+            // last, else at the end.
+            let at = if at + n == end {
+                at
+            } else {
+                self.members.extend_from_within(at..at + n);
+                end
+            };
+            self.members.resize(at + 2 * n, u32::MAX);
+            self.members[at + n] = entry;
+            at
+        } else {
+            self.members[at + n] = entry;
+            at
+        };
+        *start = at as u32;
+        *len += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever order entries are filed in, every bucket holds what a plain map of
+        /// vectors holds: its first `cap` entries, in order.
+        #[test]
+        fn buckets_hold_what_they_were_given(
+            adds in proptest::collection::vec((0u64..6, any::<u32>()), 0..400),
+            cap in 1usize..40,
+        ) {
+            let mut buckets = Buckets::default();
+            let mut expected: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+            for &(key, entry) in &adds {
+                buckets.add(key, entry, cap);
+                let members = expected.entry(key).or_default();
+                if members.len() < cap {
+                    members.push(entry);
+                }
+                for key in 0..6 {
+                    let want = expected.get(&key).map_or(&[][..], |m| &m[..]);
+                    prop_assert_eq!(buckets.get(&key), want);
+                }
+            }
+            buckets.clear();
+            prop_assert!((0..6).all(|key| buckets.get(&key).is_empty()));
+        }
+    }
+
+    #[test]
+    fn a_bucket_that_comes_last_grows_where_it_is() {
+        let mut buckets = Buckets::default();
+        (0..8).for_each(|entry| buckets.add(1, entry, 16));
+        assert_eq!(buckets.members.len(), 8);
+        buckets.add(2, 100, 16);
+        buckets.add(1, 8, 16);
+        // Bucket 1 had no room left and bucket 2 came after it: it moved to the end.
+        assert_eq!(buckets.members.len(), 8 + 1 + 16);
+        assert_eq!(buckets.get(&1), &(0..9).collect::<Vec<_>>()[..]);
+        assert_eq!(buckets.get(&2), &[100]);
+    }
+}
