@@ -692,10 +692,13 @@ fn near_sorted(
     (b, sb): (&Words, &[(u64, usize)]),
     threshold: f64,
 ) -> Option<f64> {
-    let (only_a, only_b) = sorted_difference(sa, sb);
-    let sim = dice(a, b, only_a.len());
-    let facts = |w: &Words, only: &[usize]| only.iter().any(|&i| w.facts[i]);
-    (sim >= threshold && !facts(a, &only_a) && !facts(b, &only_b) && one_edit(a, b)).then_some(sim)
+    let (mut only_a, mut facts) = (0, false);
+    each_difference(sa, sb, |in_a, i| {
+        only_a += usize::from(in_a);
+        facts |= if in_a { a.facts[i] } else { b.facts[i] };
+    });
+    let sim = dice(a, b, only_a);
+    (sim >= threshold && !facts && one_edit(a, b)).then_some(sim)
 }
 
 /// The hashes of `words` sorted, each with the index of its word: two such lists are compared
@@ -773,30 +776,38 @@ fn word_difference(a: &Words, b: &Words) -> (Vec<usize>, Vec<usize>) {
 /// [`word_difference`] of sorted (hash, index) lists.
 fn sorted_difference(sa: &[(u64, usize)], sb: &[(u64, usize)]) -> (Vec<usize>, Vec<usize>) {
     let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
+    each_difference(sa, sb, |in_a, i| match in_a {
+        true => only_a.push(i),
+        false => only_b.push(i),
+    });
+    (only_a, only_b)
+}
+
+/// Calls `only(true, i)` for each word `i` of `a` not in `b`, and `only(false, i)` for each
+/// word `i` of `b` not in `a`, given their sorted (hash, index) lists.
+fn each_difference(sa: &[(u64, usize)], sb: &[(u64, usize)], mut only: impl FnMut(bool, usize)) {
     let (mut i, mut j) = (0, 0);
     while i < sa.len() || j < sb.len() {
-        let (x, y) = (sa.get(i), sb.get(j));
-        match (x, y) {
+        match (sa.get(i), sb.get(j)) {
             (Some(x), Some(y)) if x.0 == y.0 => {
                 i += 1;
                 j += 1;
             }
             (Some(x), Some(y)) if x.0 > y.0 => {
-                only_b.push(y.1);
+                only(false, y.1);
                 j += 1;
             }
             (Some(x), _) => {
-                only_a.push(x.1);
+                only(true, x.1);
                 i += 1;
             }
             (None, Some(y)) => {
-                only_b.push(y.1);
+                only(false, y.1);
                 j += 1;
             }
             (None, None) => break,
         }
     }
-    (only_a, only_b)
 }
 
 #[cfg(test)]
