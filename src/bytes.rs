@@ -70,6 +70,13 @@ pub(crate) fn is(v: u8x16, byte: u8) -> u8x16 {
     v.simd_eq(u8x16::splat(byte))
 }
 
+/// All ones where a byte of `v` is in `lo..=hi`.
+pub(crate) fn within(v: u8x16, lo: u8, hi: u8) -> u8x16 {
+    // `x` is in `lo..=hi` when `x - lo` (wrapping) is at most `hi - lo`.
+    let off = v - u8x16::splat(lo);
+    off.min(u8x16::splat(hi - lo)).simd_eq(off)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

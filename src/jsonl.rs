@@ -13,9 +13,8 @@ use std::ops::Range;
 
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
-use wide::u8x16;
 
-use crate::bytes::{is, Finder};
+use crate::bytes::{is, within, Finder};
 
 use std::sync::Arc;
 
@@ -353,10 +352,7 @@ fn unescape_at(line: &str, start: usize, decoded: &mut Decoded) -> Option<usize>
     let mut extra = 0;
     let mut from = start + 1;
     // Where the string's contents end or change: `"`, `\` and control characters.
-    let mut specials = Finder::new(bytes, |v| {
-        let control = v.min(u8x16::splat(0x1F)).simd_eq(v);
-        is(v, b'"') | is(v, b'\\') | control
-    });
+    let mut specials = Finder::new(bytes, |v| is(v, b'"') | is(v, b'\\') | within(v, 0, 0x1F));
     loop {
         let at = specials.next(from)?;
         out.push_str(&line[from..at]);

@@ -14,6 +14,7 @@
 use wide::u8x16;
 
 use super::Normalized;
+use crate::bytes::{is, within};
 
 /// The classes of the bytes of a 64-byte block: bit `i` stands for byte `i`.
 #[derive(Clone, Copy, Default)]
@@ -37,21 +38,15 @@ impl Block {
         let mut block = Block::default();
         for (k, chunk) in bytes.chunks_exact(16).take(len.div_ceil(16)).enumerate() {
             let v = u8x16::new(chunk.try_into().expect("16 bytes"));
-            // `x` is in `lo..=hi` when `x - lo` (wrapping) is at most `hi - lo`.
-            let within = |lo: u8, hi: u8| {
-                let off = v - u8x16::splat(lo);
-                off.min(u8x16::splat(hi - lo)).simd_eq(off)
-            };
-            let is = |b: u8| v.simd_eq(u8x16::splat(b));
             let mask = |m: u8x16| u64::from(m.to_bitmask()) << (16 * k);
             // Non-ASCII bytes are those of letters (see the module's documentation).
-            block.letter |= mask(within(b'a', b'z') | v);
-            block.digit |= mask(within(b'0', b'9'));
-            block.connector |= mask(is(b'_'));
-            let backtick = is(b'`');
-            let both = is(b'.') | is(b'\'') | backtick;
-            block.joins_letters |= mask(both | is(b':'));
-            block.joins_digits |= mask(both | is(b',') | is(b';'));
+            block.letter |= mask(within(v, b'a', b'z') | v);
+            block.digit |= mask(within(v, b'0', b'9'));
+            block.connector |= mask(is(v, b'_'));
+            let backtick = is(v, b'`');
+            let both = is(v, b'.') | is(v, b'\'') | backtick;
+            block.joins_letters |= mask(both | is(v, b':'));
+            block.joins_digits |= mask(both | is(v, b',') | is(v, b';'));
             block.backtick |= mask(backtick);
         }
         block
