@@ -667,8 +667,9 @@ fn remove(of: usize, reason: Reason, similarity: f64) -> Decision {
 
 /// The words of a unit as a 64-bit set: see [`sketch_bits`].
 fn sketch(words: &[u64]) -> u64 {
-    let two = words.len() <= TWO_BIT_WORDS;
-    words.iter().fold(0, |set, &w| set | sketch_bits(w, two))
+    words
+        .iter()
+        .fold(0, |set, &w| set | sketch_bits(w, words.len()))
 }
 
 /// Units of up to this many words set two bits of their sketch per word, longer ones one.
@@ -678,19 +679,19 @@ fn sketch(words: &[u64]) -> u64 {
 /// makes every sibling look as similar as the line that was repeated.
 const TWO_BIT_WORDS: usize = 24;
 
-/// The sketch bits of the word whose [`crate::fingerprint::word_hash`] is `w`: bit `w % 64`,
-/// and with `two`, the bit its top six bits name.
-fn sketch_bits(w: u64, two: bool) -> u64 {
-    1 << (w & 63) | u64::from(two) << (w >> 58)
+/// The bits of the word whose [`crate::fingerprint::word_hash`] is `w` in the sketch of a unit
+/// of `words` words: bit `w % 64`, and up to [`TWO_BIT_WORDS`] words also the bit its top six
+/// bits name.
+fn sketch_bits(w: u64, words: usize) -> u64 {
+    1 << (w & 63) | u64::from(words <= TWO_BIT_WORDS) << (w >> 58)
 }
 
 /// The highest similarity `query` can have to `entry`, going by the entry's sketch: a word
 /// whose bits are not all in it is not in the entry.
 fn sketch_bound(query: &Normalized, entry: &Entry) -> f64 {
-    let two = entry.words as usize <= TWO_BIT_WORDS;
     let missing = (query.hashes.iter())
         .filter(|&&w| {
-            let bits = sketch_bits(w, two);
+            let bits = sketch_bits(w, entry.words as usize);
             entry.sketch & bits != bits
         })
         .count();
