@@ -652,6 +652,15 @@ mod tests {
             prop_assert_eq!(normalize(&s), general(&s));
         }
 
+        /// Paragraphs of about one 64-byte block: those of up to 64 bytes take the path that
+        /// keeps its copy on the stack, longer ones the general mask path.
+        #[test]
+        fn paragraphs_around_one_block_match_the_general_path(
+            s in "[aZz09_'.:,;` \\-\"!?\t\n]{56,72}"
+        ) {
+            prop_assert_eq!(normalize(&s), general(&s));
+        }
+
         /// Paragraphs longer than one 64-byte block of the mask path, with words and joins
         /// across block edges, with the non-ASCII characters that have ASCII stand-ins, and
         /// with letters of two and three bytes.

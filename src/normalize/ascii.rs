@@ -11,6 +11,8 @@
 //! join two digits, and `.` and `'` join two letters or two digits (`` ` `` counts as `'`,
 //! and is folded to it).
 
+use std::ops::Range;
+
 use wide::u8x16;
 
 use super::Normalized;
@@ -98,6 +100,9 @@ fn window_words(
     scratch: &mut Scratch,
     out: &mut Normalized,
 ) {
+    if text.len() <= 64 && one_block(text, (upper, offset), out) {
+        return;
+    }
     let Scratch {
         lower,
         blocks,
@@ -123,27 +128,87 @@ fn window_words(
     if blocks.iter().any(|b| b.backtick != 0) {
         *lower = lower.replace('`', "'");
     }
-    // Word bytes: letters, digits, `_`, and the punctuation between two letters or two digits
-    // that joins them.
     word_bytes.clear();
     word_bytes.extend((0..blocks.len()).map(|k| {
-        let block = blocks[k];
         let before = k.checked_sub(1).map_or_else(Block::default, |k| blocks[k]);
         let after = blocks.get(k + 1).copied().unwrap_or_default();
-        let (l, d) = (block.letter, block.digit);
-        let letters_around = (l << 1 | before.letter >> 63) & (l >> 1 | after.letter << 63);
-        let digits_around = (d << 1 | before.digit >> 63) & (d >> 1 | after.digit << 63);
-        let joins = block.joins_letters & letters_around | block.joins_digits & digits_around;
-        l | d | block.connector | joins
+        word_mask(blocks[k], before, after)
     }));
     let connectors = blocks.iter().any(|b| b.connector != 0);
+    let copy = |run: Range<usize>, out: &mut Normalized| out.text.push_str(&lower[run]);
+    marked_words(
+        text,
+        lower.as_bytes(),
+        word_bytes,
+        connectors,
+        (upper, offset),
+        out,
+        copy,
+    );
+}
+
+/// [`window_words`] for a text of at most 64 bytes, with its lowercase copy on the stack: most
+/// paragraphs of scraped pages are menu items, captions and bylines. Returns false, having done
+/// nothing, for a text with `` ` `` (the general path folds it).
+fn one_block(text: &str, (upper, offset): (&[usize], usize), out: &mut Normalized) -> bool {
+    // Eight bytes more than a block, so every word of up to eight bytes is hashed from one load.
+    let mut lower = [0; 64 + 8];
+    lower[..text.len()].copy_from_slice(text.as_bytes());
+    // All of it: a loop of a known length is the faster one.
+    lower.make_ascii_lowercase();
+    let block = Block::of(lower.first_chunk().expect("64 bytes"), text.len());
+    if block.backtick != 0 {
+        return false;
+    }
+    let word = word_mask(block, Block::default(), Block::default());
+    // Runs of words are copied from `text` and lowercased where they land.
+    let copy = |run: Range<usize>, out: &mut Normalized| {
+        let at = out.text.len();
+        out.text.push_str(&text[run]);
+        out.text[at..].make_ascii_lowercase();
+    };
+    let connectors = block.connector != 0;
+    marked_words(
+        text,
+        &lower,
+        &[word],
+        connectors,
+        (upper, offset),
+        out,
+        copy,
+    );
+    true
+}
+
+/// Which bytes of `block` are word bytes: letters, digits, `_`, and the punctuation between
+/// two letters or two digits that joins them. `before` and `after` are the blocks around it.
+fn word_mask(block: Block, before: Block, after: Block) -> u64 {
+    let (l, d) = (block.letter, block.digit);
+    let letters_around = (l << 1 | before.letter >> 63) & (l >> 1 | after.letter << 63);
+    let digits_around = (d << 1 | before.digit >> 63) & (d >> 1 | after.digit << 63);
+    let joins = block.joins_letters & letters_around | block.joins_digits & digits_around;
+    l | d | block.connector | joins
+}
+
+/// Appends the words of `text` to `out`: the runs of bits of `word_bytes` (block by block),
+/// hashed from `lower`, its lowercase form (with `` ` `` folded). `copy` appends a run of
+/// `text` in lowercase to the normalized text; `connectors` says whether there is a `_` at all.
+fn marked_words(
+    text: &str,
+    lower: &[u8],
+    word_bytes: &[u64],
+    connectors: bool,
+    (upper, offset): (&[usize], usize),
+    out: &mut Normalized,
+    copy: impl Fn(Range<usize>, &mut Normalized),
+) {
     // Words one space apart are copied to the normalized text together, as they stand.
     let mut run: Option<(usize, usize)> = None;
-    let copy = |run: (usize, usize), out: &mut Normalized| {
+    let copy_run = |(from, to): (usize, usize), out: &mut Normalized| {
         if !out.text.is_empty() {
             out.text.push(' ');
         }
-        out.text.push_str(&lower[run.0..run.1]);
+        copy(from..to, out);
     };
     // The first and the last byte of each word, block by block; a word may go on into the
     // next block.
@@ -167,13 +232,13 @@ fn window_words(
             let e = base + pop(&mut ends) + 1;
             start = None;
             // A run of `_` alone is no word.
-            if connectors && lower.as_bytes()[s..e].iter().all(|&b| b == b'_') {
+            if connectors && lower[s..e].iter().all(|&b| b == b'_') {
                 continue;
             }
             run = match run {
-                Some((from, to)) if s == to + 1 && lower.as_bytes()[to] == b' ' => Some((from, e)),
+                Some((from, to)) if s == to + 1 && lower[to] == b' ' => Some((from, e)),
                 Some(done) => {
-                    copy(done, out);
+                    copy_run(done, out);
                     Some((s, e))
                 }
                 None => Some((s, e)),
@@ -182,12 +247,12 @@ fn window_words(
                 b if b.is_ascii() => b.is_ascii_uppercase(),
                 _ => upper.binary_search(&(offset + s)).is_ok(),
             };
-            let hash = crate::fingerprint::word_hash_at(lower.as_bytes(), s, e);
+            let hash = crate::fingerprint::word_hash_at(lower, s, e);
             out.push_word(hash, capitalized);
         }
     }
     if let Some(done) = run {
-        copy(done, out);
+        copy_run(done, out);
     }
 }
 
