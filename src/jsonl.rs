@@ -355,7 +355,10 @@ fn unescape_at(line: &str, start: usize, decoded: &mut Decoded) -> Option<usize>
     let mut specials = Finder::new(bytes, |v| is(v, b'"') | is(v, b'\\') | within(v, 0, 0x1F));
     loop {
         let at = specials.next(from)?;
-        out.push_str(&line[from..at]);
+        // Between the two escapes of a paragraph break there is nothing to copy.
+        if at > from {
+            out.push_str(&line[from..at]);
+        }
         match bytes[at] {
             b'"' => return Some(at + 1),
             b'\\' => {}
