@@ -373,6 +373,7 @@ struct Index {
 #[derive(Default)]
 struct NearScratch {
     touched: Vec<u32>,
+    query_bits: Vec<[u64; 2]>,
     candidates: Vec<(usize, u32, f64)>,
     entry_words: Normalized,
     known: Vec<(Words, Vec<(u64, usize)>)>,
@@ -479,6 +480,7 @@ impl Index {
         let mut scratch = self.near.borrow_mut();
         let NearScratch {
             touched,
+            query_bits,
             candidates,
             entry_words,
             known,
@@ -502,6 +504,9 @@ impl Index {
         }
         // Candidates that cannot reach the threshold (going by their number of words and their
         // sketch) are dropped before the best are confirmed. Every weight is set back to zero.
+        query_bits.clear();
+        query_bits.extend(query.hashes.iter().map(|&w| sketch_bits(w)));
+        let query_bits = &query_bits[..];
         candidates.clear();
         let found = touched
             .iter()
@@ -513,7 +518,7 @@ impl Index {
                 let possible = entry.alive
                     && !own.contains(&entry.unit)
                     && dice_bound(query.len(), entry.words as usize) >= threshold;
-                let bound = possible.then(|| sketch_bound(query, entry))?;
+                let bound = possible.then(|| sketch_bound(query_bits, entry))?;
                 (bound >= threshold).then_some((e, shared, bound))
             });
         candidates.extend(found);
@@ -667,9 +672,10 @@ fn remove(of: usize, reason: Reason, similarity: f64) -> Decision {
 
 /// The words of a unit as a 64-bit set: see [`sketch_bits`].
 fn sketch(words: &[u64]) -> u64 {
+    let two_bits = usize::from(words.len() <= TWO_BIT_WORDS);
     words
         .iter()
-        .fold(0, |set, &w| set | sketch_bits(w, words.len()))
+        .fold(0, |set, &w| set | sketch_bits(w)[two_bits])
 }
 
 /// Units of up to this many words set two bits of their sketch per word, longer ones one.
@@ -679,19 +685,22 @@ fn sketch(words: &[u64]) -> u64 {
 /// makes every sibling look as similar as the line that was repeated.
 const TWO_BIT_WORDS: usize = 24;
 
-/// The bits of the word whose [`crate::fingerprint::word_hash`] is `w` in the sketch of a unit
-/// of `words` words: bit `w % 64`, and up to [`TWO_BIT_WORDS`] words also the bit its top six
-/// bits name.
-fn sketch_bits(w: u64, words: usize) -> u64 {
-    1 << (w & 63) | u64::from(words <= TWO_BIT_WORDS) << (w >> 58)
+/// The bits of the word whose [`crate::fingerprint::word_hash`] is `w` in the sketch of a
+/// unit: bit `w % 64` in that of a long unit, and also the bit its top six bits name in that
+/// of a unit of up to [`TWO_BIT_WORDS`] words.
+fn sketch_bits(w: u64) -> [u64; 2] {
+    let one = 1 << (w & 63);
+    [one, one | 1 << (w >> 58)]
 }
 
-/// The highest similarity `query` can have to `entry`, going by the entry's sketch: a word
-/// whose bits are not all in it is not in the entry.
-fn sketch_bound(query: &Normalized, entry: &Entry) -> f64 {
-    let missing = (query.hashes.iter())
-        .filter(|&&w| {
-            let bits = sketch_bits(w, entry.words as usize);
+/// The highest similarity a unit whose words have the [`sketch_bits`] `query` can have to
+/// `entry`, going by the entry's sketch: a word whose bits are not all in it is not in the
+/// entry.
+fn sketch_bound(query: &[[u64; 2]], entry: &Entry) -> f64 {
+    let two_bits = usize::from(entry.words as usize <= TWO_BIT_WORDS);
+    let missing = (query.iter())
+        .filter(|bits| {
+            let bits = bits[two_bits];
             entry.sketch & bits != bits
         })
         .count();
