@@ -122,21 +122,24 @@ impl Words {
 /// bytes; a word with non-ASCII characters is then read by characters.
 fn labels(text: &str) -> Vec<bool> {
     let mut labels = Vec::new();
+    let label = |word: &str, digit: bool, wide: bool| match wide {
+        false => digit || word.len() == 1,
+        true => word.chars().nth(1).is_none() || word.chars().any(char::is_numeric),
+    };
     let (mut start, mut digit, mut wide) = (0, false, false);
-    for (at, &b) in text.as_bytes().iter().chain([&b' ']).enumerate() {
+    for (at, &b) in text.as_bytes().iter().enumerate() {
         if b != b' ' {
             digit |= b.is_ascii_digit();
             wide |= !b.is_ascii();
             continue;
         }
         if at > start {
-            let word = &text[start..at];
-            labels.push(match wide {
-                false => digit || word.len() == 1,
-                true => word.chars().nth(1).is_none() || word.chars().any(char::is_numeric),
-            });
+            labels.push(label(&text[start..at], digit, wide));
         }
         (start, digit, wide) = (at + 1, false, false);
+    }
+    if start < text.len() {
+        labels.push(label(&text[start..], digit, wide));
     }
     labels
 }
