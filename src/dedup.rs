@@ -780,24 +780,15 @@ pub fn one_edit(a: &Words, b: &Words) -> bool {
     if shorter >= LONG_UNIT_WORDS {
         return true;
     }
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &a.hashes, &b.hashes);
-    let mut regions = 0;
-    let mut in_region = false;
-    let (mut deleted, mut inserted) = (0, 0);
-    for op in &ops {
-        if op.tag() == similar::DiffTag::Equal {
-            in_region = false;
-            continue;
-        }
-        if !in_region {
-            regions += 1;
-            in_region = true;
-        }
-        deleted += op.old_range().len();
-        inserted += op.new_range().len();
-    }
-    let replaced = deleted > 0 && inserted > 0;
-    regions <= 1 && (!replaced || (deleted == 1 && inserted == 1 && shorter >= MIN_REPLACE_WORDS))
+    let (a, b) = (&a.hashes[..], &b.hashes[..]);
+    let same = |(x, y): &(&u64, &u64)| x == y;
+    let prefix = a.iter().zip(b).take_while(same).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(same).count();
+    // The words between the common ends. Where both sides have some, a word both keep in
+    // between would split the change in two places, and without one it is a replacement.
+    let (only_a, only_b) = (a.len() - suffix, b.len() - suffix);
+    only_a == 0 || only_b == 0 || (only_a == 1 && only_b == 1 && shorter >= MIN_REPLACE_WORDS)
 }
 
 /// Multiset difference of the words of `a` and `b`: the indices of the words only in `a` and
@@ -916,6 +907,49 @@ mod tests {
                  Portion Fix Containers: 1 Purple\n\
                  Portion Fix Containers: 1 tsp.\n";
         assert_eq!(reasons(t), [None, None, None, None]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// One edit is what its documentation says, checked by trying every place: `b` is
+        /// `a` with words inserted at one place, or removed at one place, or one word
+        /// replaced in a unit of at least `MIN_REPLACE_WORDS` words.
+        #[test]
+        fn one_edit_is_words_added_removed_or_replaced_at_one_place(
+            a in prop::collection::vec(0u64..4, 0..12),
+            edits in prop::collection::vec((0..3, any::<prop::sample::Index>(), 0u64..6), 0..3),
+        ) {
+            // `b` is `a` with up to two words inserted, removed or replaced, at any place.
+            let mut b = a.clone();
+            for (kind, at, word) in edits {
+                let at = at.index(b.len() + 1);
+                match kind {
+                    0 => b.insert(at, word),
+                    _ if at == b.len() => {}
+                    1 => drop(b.remove(at)),
+                    _ => b[at] = word,
+                }
+            }
+            let words = |hashes: &[u64]| Words {
+                facts: vec![false; hashes.len()],
+                hashes: hashes.to_vec(),
+            };
+            // Whether `long` is `short` with a run of words inserted somewhere.
+            let inserted = |short: &[u64], long: &[u64]| {
+                let extra = long.len() - short.len();
+                (0..=short.len()).any(|i| short[..i] == long[..i] && short[i..] == long[i + extra..])
+            };
+            let expected = match a.len().cmp(&b.len()) {
+                std::cmp::Ordering::Less => inserted(&a, &b),
+                std::cmp::Ordering::Greater => inserted(&b, &a),
+                std::cmp::Ordering::Equal => {
+                    let differ = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+                    differ == 0 || (differ == 1 && a.len() >= MIN_REPLACE_WORDS)
+                }
+            };
+            prop_assert_eq!(one_edit(&words(&a), &words(&b)), expected);
+        }
     }
 
     #[test]
