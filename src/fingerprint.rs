@@ -91,7 +91,7 @@ impl Words {
     pub fn new(normalized: &Normalized) -> Words {
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
         let title_case = capitals * 2 > normalized.len();
-        let mut facts = labels(&normalized.text);
+        let mut facts = labels(&normalized.text, normalized.len());
         debug_assert_eq!(facts.len(), normalized.len(), "{:?}", normalized.text);
         if !title_case {
             let names = normalized.capitalized.iter().skip(1);
@@ -121,9 +121,9 @@ impl Words {
 /// For each word of a normalized text (words joined by single spaces), whether it is a label:
 /// it has a digit (any numeric character) or is one character ("Plan A"). Spaces, digits and
 /// non-ASCII bytes are found 64 bytes at a time by SIMD masks; a word with non-ASCII
-/// characters is then read by characters.
-fn labels(text: &str) -> Vec<bool> {
-    let mut labels = Vec::new();
+/// characters is then read by characters. `words` (how many there are) sizes the result.
+fn labels(text: &str, words: usize) -> Vec<bool> {
+    let mut labels = Vec::with_capacity(words);
     let label = |word: &str, digit: bool, wide: bool| match wide {
         false => digit || word.len() == 1,
         true => word.chars().nth(1).is_none() || word.chars().any(char::is_numeric),
@@ -282,7 +282,7 @@ mod tests {
                 .iter()
                 .map(|w| w.chars().count() == 1 || w.chars().any(char::is_numeric))
                 .collect();
-            proptest::prop_assert_eq!(labels(&text), each);
+            proptest::prop_assert_eq!(labels(&text, words.len()), each);
         }
 
         /// The one-load hash of a word inside a longer text is its [`word_hash`].
@@ -368,12 +368,12 @@ mod tests {
             .split(' ')
             .map(|w| w.chars().count() == 1 || w.chars().any(char::is_numeric))
             .collect();
-        assert_eq!(labels(text), expected);
+        assert_eq!(labels(text, 0), expected);
         assert_eq!(
             expected,
             [false, true, true, true, false, true, true, true, true, true, false, false, true]
         );
-        assert!(labels("").is_empty());
+        assert!(labels("", 0).is_empty());
     }
 
     #[test]
