@@ -154,19 +154,19 @@ fn one_block(text: &str, (upper, offset): (&[usize], usize), out: &mut Normalize
     // Eight bytes more than a block, so every word of up to eight bytes is hashed from one load.
     let mut lower = [0; 64 + 8];
     lower[..text.len()].copy_from_slice(text.as_bytes());
-    // All of it: a loop of a known length is the faster one.
-    lower.make_ascii_lowercase();
-    let block = Block::of(lower.first_chunk().expect("64 bytes"), text.len());
+    let whole = lower.first_chunk_mut().expect("64 bytes");
+    lowercase(whole);
+    let block = Block::of(whole, text.len());
     if block.backtick != 0 {
         return false;
     }
-    let word = word_mask(block, Block::default(), Block::default());
-    // Runs of words are copied from `text` and lowercased where they land.
-    let copy = |run: Range<usize>, out: &mut Normalized| {
-        let at = out.text.len();
-        out.text.push_str(&text[run]);
-        out.text[at..].make_ascii_lowercase();
+    // Only ASCII letters changed, to ASCII letters: `lower` is as much UTF-8 as `text` is (and
+    // were it not, the general path would take the text).
+    let Ok(lower_text) = std::str::from_utf8(&lower[..text.len()]) else {
+        return false;
     };
+    let word = word_mask(block, Block::default(), Block::default());
+    let copy = |run: Range<usize>, out: &mut Normalized| out.text.push_str(&lower_text[run]);
     let connectors = block.connector != 0;
     marked_words(
         text,
@@ -178,6 +178,15 @@ fn one_block(text: &str, (upper, offset): (&[usize], usize), out: &mut Normalize
         copy,
     );
     true
+}
+
+/// Lowercases the ASCII letters of 64 bytes.
+fn lowercase(bytes: &mut [u8; 64]) {
+    let (chunks, _) = bytes.as_chunks_mut::<16>();
+    for chunk in chunks {
+        let v = u8x16::new(*chunk);
+        *chunk = (v | (within(v, b'A', b'Z') & u8x16::splat(0x20))).to_array();
+    }
 }
 
 /// Which bytes of `block` are word bytes: letters, digits, `_`, and the punctuation between
