@@ -672,10 +672,9 @@ fn remove(of: usize, reason: Reason, similarity: f64) -> Decision {
 
 /// The words of a unit as a 64-bit set: see [`sketch_bits`].
 fn sketch(words: &[u64]) -> u64 {
-    let two_bits = usize::from(words.len() <= TWO_BIT_WORDS);
     words
         .iter()
-        .fold(0, |set, &w| set | sketch_bits(w)[two_bits])
+        .fold(0, |set, &w| set | bits_for(sketch_bits(w), words.len()))
 }
 
 /// Units of up to this many words set two bits of their sketch per word, longer ones one.
@@ -693,14 +692,18 @@ fn sketch_bits(w: u64) -> [u64; 2] {
     [one, one | 1 << (w >> 58)]
 }
 
+/// Of a word's [`sketch_bits`], those it has in the sketch of a unit of `words` words.
+fn bits_for(bits: [u64; 2], words: usize) -> u64 {
+    bits[usize::from(words <= TWO_BIT_WORDS)]
+}
+
 /// The highest similarity a unit whose words have the [`sketch_bits`] `query` can have to
 /// `entry`, going by the entry's sketch: a word whose bits are not all in it is not in the
 /// entry.
 fn sketch_bound(query: &[[u64; 2]], entry: &Entry) -> f64 {
-    let two_bits = usize::from(entry.words as usize <= TWO_BIT_WORDS);
     let missing = (query.iter())
-        .filter(|bits| {
-            let bits = bits[two_bits];
+        .filter(|&&bits| {
+            let bits = bits_for(bits, entry.words as usize);
             entry.sketch & bits != bits
         })
         .count();
