@@ -2,9 +2,9 @@
 //! footers, menus) are junk on every page, their first copy included.
 //!
 //! A [`State`] counts, per site, how many pages were seen and on how many of them each
-//! paragraph occurs. A paragraph is identified by the same fingerprint the core uses for
-//! normalized repeats (xxh3 of its normalized text), so boilerplate and in-page repeats are
-//! decided on one footing. States add up ([`State::merge`]: associative and commutative), so
+//! paragraph occurs. A paragraph is identified by the xxh3 of its normalized text, the form
+//! the core compares for normalized repeats, so boilerplate and in-page repeats are decided on
+//! one footing. States add up ([`State::merge`]: associative and commutative), so
 //! any map-reduce engine can learn from shards and combine them in any order.
 //!
 //! # File format

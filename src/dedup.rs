@@ -3,7 +3,8 @@
 //!
 //! Matching runs from cheap to expensive and stops at the first hit:
 //! 1. **exact**: same bytes (xxh3 of the raw text, confirmed by comparing bytes);
-//! 2. **normalized**: same normalized text (see [`crate::normalize`]), confirmed by comparing it;
+//! 2. **normalized**: same normalized text (see [`crate::normalize`]): same words, found by
+//!    their [`words_key`] and confirmed by comparing the normalized texts;
 //! 3. **near**: earlier kept units filed under the same [`NearKeys`] (their first two words,
 //!    their last two, and for long units MinHash bands) are candidates; those whose 64-bit word
 //!    sketch shows they lack too many of the unit's words are passed over, and the most
@@ -19,8 +20,8 @@ use std::cell::Cell;
 use std::ops::Range;
 
 use crate::buckets::Buckets;
-use crate::fingerprint::{hash, near_keys, NearKeys, Words};
-use crate::normalize::{normalize, normalize_into, Normalized};
+use crate::fingerprint::{hash, near_keys, words_key, NearKeys, Words};
+use crate::normalize::{normalize, normalize_into, words_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 
 /// Why a unit was removed.
@@ -167,7 +168,11 @@ pub fn decide(
             lines.resize_with(run, Normalized::default);
         }
         for (seg, line) in segments[i..i + run].iter().zip(&mut lines) {
-            normalize_into(&text[seg.start..seg.end], line);
+            // The words are enough to find a repeat; the boilerplate check reads the text.
+            match boilerplate {
+                None => words_into(&text[seg.start..seg.end], line),
+                Some(_) => normalize_into(&text[seg.start..seg.end], line),
+            }
         }
         let mut whole = None;
         if run > 1 {
@@ -206,7 +211,7 @@ pub fn decide(
             }
             let prints = Prints {
                 raw: one_raw.unwrap_or_else(|| hash(text[range.clone()].as_bytes())),
-                normalized: hash(normalized.text.as_bytes()),
+                normalized: words_key(&normalized.hashes),
             };
             let mut decision = index.find(
                 text,
@@ -243,22 +248,24 @@ pub fn decide(
                 let mut rest_keys = None;
                 // What stays of the block is what a second run sees as the block: compare it
                 // now, so cleaning twice removes nothing more than cleaning once.
-                let rest: Vec<&str> = kept
+                let sources: Vec<Range<usize>> = kept
                     .iter()
-                    .map(|&j| &text[segments[j].start..segments[j].end])
+                    .map(|&j| segments[j].start..segments[j].end)
                     .collect();
+                let rest: Vec<&str> = sources.iter().map(|r| &text[r.clone()]).collect();
                 normalized.clear();
                 kept.iter().for_each(|&j| normalized.extend(&lines[j - i]));
-                let key = hash(normalized.text.as_bytes());
+                let key = words_key(&normalized.hashes);
                 // Where the lines left would read as one wrapped paragraph, a second run takes
                 // them as one unit and may find it a near-duplicate too.
                 let one_unit = !long_lines && rest.len() > 1 && lines_look_wrapped(&rest);
                 let found = if one_unit {
-                    let (found, keys) = index.find_rest(text, &normalized, key, threshold, &own);
+                    let query = (&normalized, &sources[..]);
+                    let (found, keys) = index.find_rest(text, query, key, threshold, &own);
                     rest_keys = keys;
                     found
                 } else {
-                    index.find_normalized(text, &normalized, key)
+                    index.find_normalized(text, (&normalized, &sources), key)
                 };
                 // A match with one of the block's own lines is no repeat (one line is left, or
                 // one line and punctuation).
@@ -280,7 +287,8 @@ pub fn decide(
                         }
                     }
                 } else {
-                    let rest = std::mem::take(&mut normalized);
+                    // Kept for good: with its text, which later matches compare.
+                    let rest = with_text(text, &sources);
                     index.insert_rest(first, range, rest, key, rest_keys.as_ref());
                 }
             }
@@ -367,7 +375,7 @@ struct Index {
 }
 
 /// Buffers of [`Index::best_near`]: the entries filed under a unit's keys, the candidates
-/// among them (with their shared keys and similarity bound), one candidate's normalized text,
+/// among them (with their shared keys and similarity bound), one candidate's normalized words,
 /// and the words (with their [`sorted`] hashes) of the entries compared so far in this text (a
 /// menu or a list makes the same entries candidates again and again).
 #[derive(Default)]
@@ -416,7 +424,7 @@ impl Index {
         self.near.get_mut().known.clear();
     }
 
-    /// An exact or normalized match for the text at `range`.
+    /// An exact or normalized match for the text at `range`, whose words are `normalized`.
     fn find_same(
         &self,
         text: &str,
@@ -424,8 +432,9 @@ impl Index {
         normalized: &Normalized,
         prints: Prints,
     ) -> Option<Decision> {
-        (self.find_exact(text, range, prints.raw))
-            .or_else(|| self.find_normalized(text, normalized, prints.normalized))
+        let query = (normalized, std::slice::from_ref(&range));
+        (self.find_exact(text, range.clone(), prints.raw))
+            .or_else(|| self.find_normalized(text, query, prints.normalized))
     }
 
     /// An exact match for the text at `range`, whose xxh3 is `raw`.
@@ -435,36 +444,38 @@ impl Index {
         (e.alive && text[e.range.clone()] == *bytes).then(|| remove(e.unit, Reason::Exact, 1.0))
     }
 
-    /// A normalized match for `normalized`, whose xxh3 is `key`.
-    fn find_normalized(&self, text: &str, normalized: &Normalized, key: u64) -> Option<Decision> {
+    /// A normalized match for `query`, whose [`words_key`] is `key`.
+    fn find_normalized(&self, text: &str, query: Query<'_>, key: u64) -> Option<Decision> {
         let id = *self.normalized.get(&key)?;
         let e = Some(&self.entries[id]).filter(|e| e.alive)?;
-        let same = match self.rests.get(&id) {
-            Some(kept) => kept.text == normalized.text,
-            None => normalize(&text[e.range.clone()]).text == normalized.text,
+        let kept = match self.rests.get(&id) {
+            Some(kept) => std::borrow::Cow::Borrowed(kept),
+            None => std::borrow::Cow::Owned(normalize(&text[e.range.clone()])),
         };
+        // The same words, confirmed by the same normalized text.
+        let same = kept.hashes == query.0.hashes && kept.text == with_text(text, query.1).text;
         same.then(|| remove(e.unit, Reason::Normalized, 1.0))
     }
 
-    /// Any match for what stays of a block (its kept lines) taken as one unit, whose normalized
-    /// xxh3 is `key`, and its near-duplicate keys when they were computed.
+    /// Any match for what stays of a block (its kept lines) taken as one unit, whose
+    /// [`words_key`] is `key`, and its near-duplicate keys when they were computed.
     fn find_rest(
         &self,
         text: &str,
-        normalized: &Normalized,
+        query: Query<'_>,
         key: u64,
         threshold: f64,
         own: &Range<usize>,
     ) -> (Option<Decision>, Option<NearKeys>) {
         let outside = |d: &Decision| matches!(d, Decision::Remove { of, .. } if !own.contains(of));
-        if let Some(d) = self.find_normalized(text, normalized, key).filter(outside) {
+        if let Some(d) = self.find_normalized(text, query, key).filter(outside) {
             return (Some(d), None);
         }
-        if normalized.len() < MIN_NEAR_WORDS {
+        if query.0.len() < MIN_NEAR_WORDS {
             return (None, None);
         }
-        let keys = near_keys(&normalized.hashes);
-        let found = self.best_near(text, &keys, normalized, threshold, own);
+        let keys = near_keys(&query.0.hashes);
+        let found = self.best_near(text, &keys, query.0, threshold, own);
         (found, Some(keys))
     }
 
@@ -538,7 +549,7 @@ impl Index {
                 let words = match self.rests.get(&e) {
                     Some(rest) => Words::new(rest),
                     None => {
-                        normalize_into(&text[entry.range.clone()], entry_words);
+                        words_into(&text[entry.range.clone()], entry_words);
                         Words::new(entry_words)
                     }
                 };
@@ -571,8 +582,9 @@ impl Index {
         }
     }
 
-    /// Remembers the normalized text of what stays of a block whose other lines went (its xxh3
-    /// is `key`): found by normalized matches, and with band keys by near matches too.
+    /// Remembers the normalized text of what stays of a block whose other lines went (its
+    /// [`words_key`] is `key`): found by normalized matches, and with band keys by near
+    /// matches too.
     fn insert_rest(
         &mut self,
         unit: usize,
@@ -605,9 +617,10 @@ impl Index {
     ) -> Decision {
         *keys = None;
         let same = if exact_checked {
-            self.find_normalized(text, normalized, prints.normalized)
+            let query = (normalized, std::slice::from_ref(&range));
+            self.find_normalized(text, query, prints.normalized)
         } else {
-            self.find_same(text, range, normalized, prints)
+            self.find_same(text, range.clone(), normalized, prints)
         };
         if let Some(decision) = same {
             return decision;
@@ -638,7 +651,23 @@ impl Index {
     }
 }
 
-/// The fingerprints of a unit: the xxh3 of its bytes and of its normalized text.
+/// The words of a unit (without their text when made by [`words_into`]) and the ranges of the
+/// text they are the words of, to make the text from when it is needed.
+type Query<'a> = (&'a Normalized, &'a [Range<usize>]);
+
+/// The normalized form, with its text, of the ranges of `text` in order.
+fn with_text(text: &str, ranges: &[Range<usize>]) -> Normalized {
+    if let [range] = ranges {
+        return normalize(&text[range.clone()]);
+    }
+    let mut all = Normalized::default();
+    for range in ranges {
+        all.extend(&normalize(&text[range.clone()]));
+    }
+    all
+}
+
+/// The fingerprints of a unit: the xxh3 of its bytes and the [`words_key`] of its words.
 #[derive(Clone, Copy)]
 struct Prints {
     raw: u64,
@@ -649,7 +678,7 @@ impl Prints {
     fn of(text: &str, range: Range<usize>, normalized: &Normalized) -> Prints {
         Prints {
             raw: hash(text[range].as_bytes()),
-            normalized: hash(normalized.text.as_bytes()),
+            normalized: words_key(&normalized.hashes),
         }
     }
 }

@@ -2,10 +2,10 @@
 //! occurrence of each, leave every kept byte as it was, and say what was removed and why.
 //!
 //! Data flows one way: [`segment`] cuts the text into units (paragraphs or lines),
-//! [`normalize`] brings each to a comparable form, [`fingerprint`] hashes it (xxh3) and signs
-//! its word set (MinHash), [`dedup`] decides for each unit whether it repeats an earlier one,
-//! [`cut`] turns the decisions into byte ranges to remove, and [`render`] writes the cleaned
-//! text, a unified diff or a JSON report.
+//! [`normalize`] brings each to a comparable form, [`fingerprint`] hashes it (xxh3, and each
+//! word) and signs its word set (MinHash), [`dedup`] decides for each unit whether it repeats
+//! an earlier one, [`cut`] turns the decisions into byte ranges to remove, and [`render`]
+//! writes the cleaned text, a unified diff or a JSON report.
 //!
 //! # Example
 //!

@@ -23,6 +23,9 @@ pub struct Normalized {
     pub capitalized: Vec<bool>,
     /// For each word of `text`, its [`crate::fingerprint::word_hash`].
     pub hashes: Vec<u64>,
+    /// For each word of `text`, whether it is a label (see [`is_label`]): a number, or one
+    /// character ("Plan A").
+    pub labels: Vec<bool>,
 }
 
 impl Normalized {
@@ -47,6 +50,7 @@ impl Normalized {
         self.text.clear();
         self.capitalized.clear();
         self.hashes.clear();
+        self.labels.clear();
     }
 
     /// Appends the words of `other`.
@@ -54,12 +58,14 @@ impl Normalized {
         if other.is_empty() {
             return;
         }
-        if !self.is_empty() {
+        // Either has no text when it was made by [`words_into`].
+        if !self.text.is_empty() && !other.text.is_empty() {
             self.text.push(' ');
         }
         self.text.push_str(&other.text);
         self.capitalized.extend_from_slice(&other.capitalized);
         self.hashes.extend_from_slice(&other.hashes);
+        self.labels.extend_from_slice(&other.labels);
     }
 
     /// Where the words end now, to go back to with [`Normalized::truncate`].
@@ -71,6 +77,7 @@ impl Normalized {
         self.text.truncate(text);
         self.capitalized.truncate(words);
         self.hashes.truncate(words);
+        self.labels.truncate(words);
     }
 
     /// Starts a word: returns where its text begins.
@@ -83,15 +90,34 @@ impl Normalized {
 
     /// Ends the word whose text began at `at`.
     fn end_word(&mut self, at: usize, capitalized: bool) {
-        let hash = crate::fingerprint::word_hash(&self.text.as_bytes()[at..]);
-        self.push_word(hash, capitalized);
+        let word = &self.text[at..];
+        let hash = crate::fingerprint::word_hash(word.as_bytes());
+        self.push_word(hash, capitalized, is_label(word));
     }
 
-    /// Adds a word's hash and whether it was capitalized; its text is added to `text` by the
-    /// caller.
-    fn push_word(&mut self, hash: u64, capitalized: bool) {
+    /// Adds a word's hash, whether it was capitalized and whether it is a label; its text is
+    /// added to `text` by the caller.
+    fn push_word(&mut self, hash: u64, capitalized: bool, label: bool) {
         self.capitalized.push(capitalized);
         self.hashes.push(hash);
+        self.labels.push(label);
+    }
+}
+
+/// Whether a word (normalized) is a label: it has a digit (any numeric character) or is one
+/// character ("Plan A"). Two similar paragraphs that differ in a label state different facts.
+pub fn is_label(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some() && chars.next().is_none() || word.chars().any(numeric)
+}
+
+/// [`char::is_numeric`], without its table lookup for the letters of the scripts most scraped
+/// text is in (Latin, Cyrillic, Hangul syllables), none of which is numeric (a test checks it).
+fn numeric(c: char) -> bool {
+    match c {
+        '\0'..='\u{7F}' => c.is_ascii_digit(),
+        '\u{C0}'..='\u{24F}' | '\u{400}'..='\u{4FF}' | '\u{AC00}'..='\u{D7A3}' => false,
+        _ => c.is_numeric(),
     }
 }
 
@@ -106,12 +132,25 @@ impl Normalized {
 /// characters) goes through the general path: no word spans whitespace, so chunks are
 /// independent.
 pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
+    normalize_with::<true>(paragraph, out);
+}
+
+/// [`normalize_into`] without the normalized text: `out.text` is left empty, and only the
+/// words' hashes, capitals and labels are filled in. Finding a repeat needs no more (the
+/// fingerprint of the normalized form is [`crate::fingerprint::words_key`]); the text is made
+/// again only to confirm a normalized match.
+pub(crate) fn words_into(paragraph: &str, out: &mut Normalized) {
+    normalize_with::<false>(paragraph, out);
+}
+
+/// [`normalize_into`], with the normalized text when `TEXT`.
+fn normalize_with<const TEXT: bool>(paragraph: &str, out: &mut Normalized) {
     out.clear();
     let done = ASCII.with_borrow_mut(|(stand_in, upper, scratch)| {
         if paragraph.is_ascii() {
-            ascii::words(paragraph, &[], scratch, out);
+            ascii::words::<TEXT>(paragraph, &[], scratch, out);
         } else if stand_ins(paragraph, stand_in, upper) {
-            ascii::words(stand_in, upper, scratch, out);
+            ascii::words::<TEXT>(stand_in, upper, scratch, out);
         } else {
             return false;
         }
@@ -124,6 +163,9 @@ pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
     });
     if !done {
         by_chunks(paragraph, out);
+        if !TEXT {
+            out.text.clear();
+        }
     }
 }
 
@@ -642,9 +684,41 @@ mod tests {
             let n = normalize(&s);
             prop_assert_eq!(n.words().count(), n.len());
             prop_assert_eq!(n.hashes.len(), n.len());
+            prop_assert_eq!(n.labels.len(), n.len());
             for (word, &hash) in n.words().zip(&n.hashes) {
                 prop_assert_eq!(crate::fingerprint::word_hash(word.as_bytes()), hash);
             }
+        }
+
+        /// Without its text, a paragraph has the same words (hashes, capitals and labels) as
+        /// with it, on every path: one block, longer, stand-ins, and the general path.
+        #[test]
+        fn words_into_gives_the_words_without_the_text(
+            s in "([aZ09_'.:,;` \n]{1,9}|[A-Za-z]{3,70}|’|—|[éÉЖж]{1,3}|ﬁ|北京|\u{301}){0,30}"
+        ) {
+            let with = normalize(&s);
+            let mut without = Normalized::default();
+            words_into(&s, &mut without);
+            prop_assert_eq!(&without.hashes, &with.hashes);
+            prop_assert_eq!(&without.capitalized, &with.capitalized);
+            prop_assert_eq!(&without.labels, &with.labels);
+            prop_assert_eq!(without.text, "");
+        }
+
+        /// Each word's label is that of the word read on its own (a number, or one character),
+        /// wherever the words fall against the 64-byte blocks of the mask path.
+        #[test]
+        fn labels_are_those_of_each_word(
+            words in proptest::collection::vec(
+                "[ab7]{1,3}|x{1,70}|x{1,70}7|7x{1,70}|é[éx]{1,70}|[a-z]{1,9}[0-9]|ⅷ|北|a٣", 0..40
+            )
+        ) {
+            let n = normalize(&words.join(" "));
+            let each: Vec<bool> = n
+                .words()
+                .map(|w| w.chars().count() == 1 || w.chars().any(char::is_numeric))
+                .collect();
+            prop_assert_eq!(n.labels, each);
         }
 
         #[test]
@@ -670,6 +744,41 @@ mod tests {
         ) {
             prop_assert_eq!(normalize(&s), general(&s));
         }
+    }
+
+    #[test]
+    fn labels_are_words_with_a_number_or_of_one_character() {
+        let n = normalize("Plan A: 3rd x7 ab é ab٣ ⅷ 北京 word 1,000");
+        let labels: Vec<(&str, bool)> = n.words().zip(n.labels.iter().copied()).collect();
+        let expected = [
+            ("plan", false),
+            ("a", true),
+            ("3rd", true),
+            ("x7", true),
+            ("ab", false),
+            ("é", true),
+            ("ab٣", true),
+            // NFKC: the Roman numeral is the word "viii".
+            ("viii", false),
+            ("北", true),
+            ("京", true),
+            ("word", false),
+            ("1,000", true),
+        ];
+        assert_eq!(labels, expected);
+    }
+
+    /// The letters [`numeric`] answers for without looking them up are no numbers.
+    #[test]
+    fn letters_taken_for_no_number_are_none() {
+        let letters = ('\u{C0}'..='\u{24F}')
+            .chain('\u{400}'..='\u{4FF}')
+            .chain('\u{AC00}'..='\u{D7A3}');
+        for c in letters {
+            assert!(!c.is_numeric(), "{c:?}");
+            assert!(!numeric(c));
+        }
+        assert!(numeric('7') && numeric('٣') && numeric('ⅷ') && !numeric('x'));
     }
 
     /// Every character the fast path knows, in every position of a word, against the general

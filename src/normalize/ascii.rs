@@ -31,6 +31,8 @@ struct Block {
     joins_digits: u64,
     /// `` ` ``.
     backtick: u64,
+    /// Non-ASCII bytes (of letters).
+    wide: u64,
 }
 
 impl Block {
@@ -43,6 +45,7 @@ impl Block {
             let mask = |m: u8x16| u64::from(m.to_bitmask()) << (16 * k);
             // Non-ASCII bytes are those of letters (see the module's documentation).
             block.letter |= mask(within(v, b'a', b'z') | v);
+            block.wide |= mask(v);
             block.digit |= mask(within(v, b'0', b'9'));
             block.connector |= mask(is(v, b'_'));
             let backtick = is(v, b'`');
@@ -76,31 +79,37 @@ const NULS: &str = match std::str::from_utf8(&[0; 64]) {
 const WINDOW: usize = 1 << 16;
 
 /// Appends the words of `text` to `out`: ASCII, and lowercase letters of other scripts that
-/// were uppercase where `upper` says (byte offsets into `text`, in order).
+/// were uppercase where `upper` says (byte offsets into `text`, in order). Without `TEXT`, only
+/// their hashes and capitals (see [`super::words_into`]).
 ///
 /// No word spans whitespace, so a long paragraph is read in windows that end at whitespace:
 /// the scratch space stays small however long the paragraph.
-pub(super) fn words(text: &str, upper: &[usize], scratch: &mut Scratch, out: &mut Normalized) {
+pub(super) fn words<const TEXT: bool>(
+    text: &str,
+    upper: &[usize],
+    scratch: &mut Scratch,
+    out: &mut Normalized,
+) {
     let mut from = 0;
     while text.len() - from > WINDOW {
         let cut = (text.as_bytes()[from + WINDOW..].iter())
             .position(u8::is_ascii_whitespace)
             .map_or(text.len(), |n| from + WINDOW + n);
-        window_words(&text[from..cut], (upper, from), scratch, out);
+        window_words::<TEXT>(&text[from..cut], (upper, from), scratch, out);
         from = cut;
     }
-    window_words(&text[from..], (upper, from), scratch, out);
+    window_words::<TEXT>(&text[from..], (upper, from), scratch, out);
 }
 
 /// Appends the words of `text`, which starts at byte `offset` of the text `upper` is about,
 /// to `out`; see [`words`].
-fn window_words(
+fn window_words<const TEXT: bool>(
     text: &str,
     (upper, offset): (&[usize], usize),
     scratch: &mut Scratch,
     out: &mut Normalized,
 ) {
-    if text.len() <= 64 && one_block(text, (upper, offset), out) {
+    if text.len() <= 64 && one_block::<TEXT>(text, (upper, offset), out) {
         return;
     }
     let Scratch {
@@ -136,10 +145,10 @@ fn window_words(
     }));
     let connectors = blocks.iter().any(|b| b.connector != 0);
     let copy = |run: Range<usize>, out: &mut Normalized| out.text.push_str(&lower[run]);
-    marked_words(
+    marked_words::<TEXT>(
         text,
         lower.as_bytes(),
-        word_bytes,
+        (word_bytes, blocks),
         connectors,
         (upper, offset),
         out,
@@ -150,7 +159,11 @@ fn window_words(
 /// [`window_words`] for a text of at most 64 bytes, with its lowercase copy on the stack: most
 /// paragraphs of scraped pages are menu items, captions and bylines. Returns false, having done
 /// nothing, for a text with `` ` `` (the general path folds it).
-fn one_block(text: &str, (upper, offset): (&[usize], usize), out: &mut Normalized) -> bool {
+fn one_block<const TEXT: bool>(
+    text: &str,
+    (upper, offset): (&[usize], usize),
+    out: &mut Normalized,
+) -> bool {
     // Eight bytes more than a block, so every word of up to eight bytes is hashed from one load.
     let mut lower = [0; 64 + 8];
     lower[..text.len()].copy_from_slice(text.as_bytes());
@@ -162,16 +175,20 @@ fn one_block(text: &str, (upper, offset): (&[usize], usize), out: &mut Normalize
     }
     // Only ASCII letters changed, to ASCII letters: `lower` is as much UTF-8 as `text` is (and
     // were it not, the general path would take the text).
-    let Ok(lower_text) = std::str::from_utf8(&lower[..text.len()]) else {
-        return false;
+    let lower_text = match TEXT {
+        true => match std::str::from_utf8(&lower[..text.len()]) {
+            Ok(lower_text) => lower_text,
+            Err(_) => return false,
+        },
+        false => "",
     };
     let word = word_mask(block, Block::default(), Block::default());
     let copy = |run: Range<usize>, out: &mut Normalized| out.text.push_str(&lower_text[run]);
     let connectors = block.connector != 0;
-    marked_words(
+    marked_words::<TEXT>(
         text,
         &lower,
-        &[word],
+        (&[word], &[block]),
         connectors,
         (upper, offset),
         out,
@@ -200,12 +217,13 @@ fn word_mask(block: Block, before: Block, after: Block) -> u64 {
 }
 
 /// Appends the words of `text` to `out`: the runs of bits of `word_bytes` (block by block),
-/// hashed from `lower`, its lowercase form (with `` ` `` folded). `copy` appends a run of
-/// `text` in lowercase to the normalized text; `connectors` says whether there is a `_` at all.
-fn marked_words(
+/// hashed from `lower`, its lowercase form (with `` ` `` folded), labels found by the masks of
+/// `blocks`. With `TEXT`, `copy` appends a run of `text` in lowercase to the normalized text;
+/// `connectors` says whether there is a `_` at all.
+fn marked_words<const TEXT: bool>(
     text: &str,
     lower: &[u8],
-    word_bytes: &[u64],
+    (word_bytes, blocks): (&[u64], &[Block]),
     connectors: bool,
     (upper, offset): (&[usize], usize),
     out: &mut Normalized,
@@ -222,11 +240,18 @@ fn marked_words(
     // The first and the last byte of each word, block by block; a word may go on into the
     // next block.
     let mut start = None;
-    for (k, &word) in word_bytes.iter().enumerate() {
+    // Whether the word going on into the next block has a digit, and a non-ASCII byte.
+    let mut carries = (false, false);
+    for (k, (&word, block)) in word_bytes.iter().zip(blocks).enumerate() {
         let before = k.checked_sub(1).map_or(0, |k| word_bytes[k]);
         let after = word_bytes.get(k + 1).copied().unwrap_or(0);
         let mut starts = word & !(word << 1 | before >> 63);
         let mut ends = word & !(word >> 1 | after << 63);
+        // The last bytes of the words that have a digit, and of those that have a non-ASCII
+        // byte.
+        let (digit_ends, digits_on) = with_some(word, block.digit, carries.0);
+        let (wide_ends, wide_on) = with_some(word, block.wide, carries.1);
+        carries = (digits_on, wide_on);
         let base = 64 * k;
         loop {
             let s = match start {
@@ -244,25 +269,49 @@ fn marked_words(
             if connectors && lower[s..e].iter().all(|&b| b == b'_') {
                 continue;
             }
-            run = match run {
-                Some((from, to)) if s == to + 1 && lower[to] == b' ' => Some((from, e)),
-                Some(done) => {
-                    copy_run(done, out);
-                    Some((s, e))
-                }
-                None => Some((s, e)),
-            };
+            if TEXT {
+                run = match run {
+                    Some((from, to)) if s == to + 1 && lower[to] == b' ' => Some((from, e)),
+                    Some(done) => {
+                        copy_run(done, out);
+                        Some((s, e))
+                    }
+                    None => Some((s, e)),
+                };
+            }
             let capitalized = match text.as_bytes()[s] {
                 b if b.is_ascii() => b.is_ascii_uppercase(),
                 _ => upper.binary_search(&(offset + s)).is_ok(),
             };
             let hash = crate::fingerprint::word_hash_at(lower, s, e);
-            out.push_word(hash, capitalized);
+            let last = 1 << (e - 1 - base);
+            let label = match wide_ends & last {
+                0 => e - s == 1 || digit_ends & last != 0,
+                // Letters of two or three bytes: one of them alone is a label too.
+                _ => super::is_label(&text[s..e]),
+            };
+            out.push_word(hash, capitalized, label);
         }
     }
     if let Some(done) = run {
         copy_run(done, out);
     }
+}
+
+/// Of the runs of bits of `word` (with `carry`: the run at bit 0 goes on from the block
+/// before, where it had a bit of `class`), the last bits of those that have a bit of `class`,
+/// and whether the run at bit 63 has one and goes on into the next block.
+///
+/// Adding a bit inside a run of ones carries past the run's end, where `word` has a zero (or
+/// out of the block): the run is cleared up to there. So the bits set past a run's end in
+/// `word + (class & word)` mark the runs with a bit of `class`.
+fn with_some(word: u64, class: u64, carry: bool) -> (u64, bool) {
+    let (sum, out) = word.overflowing_add(class & word);
+    let (sum, out_too) = sum.overflowing_add(u64::from(carry));
+    let out = out | out_too;
+    // Past the end of a run, shifted back onto its last bit; a run at bit 63 ends past it.
+    let last = (sum & !word) >> 1 | u64::from(out) << 63;
+    (last & word, out && word >> 63 != 0)
 }
 
 /// Takes the lowest set bit out of `bits`: its position.
