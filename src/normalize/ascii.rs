@@ -247,11 +247,12 @@ fn marked_words<const TEXT: bool>(
         let after = word_bytes.get(k + 1).copied().unwrap_or(0);
         let mut starts = word & !(word << 1 | before >> 63);
         let mut ends = word & !(word >> 1 | after << 63);
-        // The last bytes of the words that have a digit, and of those that have a non-ASCII
-        // byte.
+        // The last bytes of the words that have a non-ASCII byte, and of the other labels:
+        // words with a digit, and words of one byte.
         let (digit_ends, digits_on) = with_some(word, block.digit, carries.0);
         let (wide_ends, wide_on) = with_some(word, block.wide, carries.1);
         carries = (digits_on, wide_on);
+        let label_ends = digit_ends | (starts & ends);
         let base = 64 * k;
         loop {
             let s = match start {
@@ -286,7 +287,7 @@ fn marked_words<const TEXT: bool>(
             let hash = crate::fingerprint::word_hash_at(lower, s, e);
             let last = 1 << (e - 1 - base);
             let label = match wide_ends & last {
-                0 => e - s == 1 || digit_ends & last != 0,
+                0 => label_ends & last != 0,
                 // Letters of two or three bytes: one of them alone is a label too.
                 _ => super::is_label(&text[s..e]),
             };
