@@ -48,34 +48,22 @@ impl<'a, C: Fn(u8x16) -> u8x16> Finder<'a, C> {
     /// Classifies the 64 bytes from `at` (fewer at the end).
     fn load(&mut self, at: usize) {
         let rest = self.bytes.get(at..).unwrap_or_default();
-        let [mask] = masks(&rest[..rest.len().min(64)], |v| [(self.class)(v)]);
-        (self.base, self.mask) = (at, mask);
-    }
-}
-
-/// For each class that `classes` picks out of 16 bytes (all ones where a byte is of the
-/// class), a bit mask of the bytes of `block`, at most 64, that are of it: bit `i` stands for
-/// byte `i`.
-pub(crate) fn masks<const N: usize>(
-    block: &[u8],
-    classes: impl Fn(u8x16) -> [u8x16; N],
-) -> [u64; N] {
-    let mut padded = [0; 64];
-    let (whole, valid) = match block.first_chunk::<64>() {
-        Some(whole) => (whole, u64::MAX),
-        None => {
-            padded[..block.len()].copy_from_slice(block);
-            (&padded, !(u64::MAX << block.len()))
+        let block = &rest[..rest.len().min(64)];
+        let mut padded = [0; 64];
+        let (whole, valid) = match block.first_chunk::<64>() {
+            Some(whole) => (whole, u64::MAX),
+            None => {
+                padded[..block.len()].copy_from_slice(block);
+                (&padded, !(u64::MAX << block.len()))
+            }
+        };
+        let mut mask = 0;
+        for (k, chunk) in whole.chunks_exact(16).enumerate() {
+            let v = u8x16::new(chunk.try_into().expect("16 bytes"));
+            mask |= u64::from((self.class)(v).to_bitmask()) << (16 * k);
         }
-    };
-    let mut masks = [0; N];
-    for (k, chunk) in whole.chunks_exact(16).enumerate() {
-        let v = u8x16::new(chunk.try_into().expect("16 bytes"));
-        for (mask, class) in masks.iter_mut().zip(classes(v)) {
-            *mask |= u64::from(class.to_bitmask()) << (16 * k);
-        }
+        (self.base, self.mask) = (at, mask & valid);
     }
-    masks.map(|mask| mask & valid)
 }
 
 /// All ones where a byte of `v` is `byte`.
