@@ -80,7 +80,7 @@ const WINDOW: usize = 1 << 16;
 
 /// Appends the words of `text` to `out`: ASCII, and lowercase letters of other scripts that
 /// were uppercase where `upper` says (byte offsets into `text`, in order). Without `TEXT`, only
-/// their hashes and capitals (see [`super::words_into`]).
+/// their hashes, capitals and labels (see [`super::words_into`]).
 ///
 /// No word spans whitespace, so a long paragraph is read in windows that end at whitespace:
 /// the scratch space stays small however long the paragraph.
@@ -301,7 +301,8 @@ fn marked_words<const TEXT: bool>(
 
 /// Of the runs of bits of `word` (with `carry`: the run at bit 0 goes on from the block
 /// before, where it had a bit of `class`), the last bits of those that have a bit of `class`,
-/// and whether the run at bit 63 has one and goes on into the next block.
+/// and whether the run at bit 63 has one: the `carry` of the next block, where that run may
+/// go on.
 ///
 /// Adding a bit inside a run of ones carries past the run's end, where `word` has a zero (or
 /// out of the block): the run is cleared up to there. So the bits set past a run's end in
@@ -320,4 +321,23 @@ fn pop(bits: &mut u64) -> usize {
     let at = bits.trailing_zeros() as usize;
     *bits &= *bits - 1;
     at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_with_a_bit_of_a_class_are_marked_at_their_last_bit() {
+        // Runs at bits 1–2 (a class bit at 2) and 4–6 (none).
+        assert_eq!(
+            with_some(0b0111_0110, 0b0000_0100, false),
+            (0b0000_0100, false)
+        );
+        // The run at bit 0 goes on from a block where it had one.
+        assert_eq!(with_some(0b0111_0011, 0, true), (0b0000_0010, false));
+        // A run at bit 63 with one carries into the next block.
+        assert_eq!(with_some(3 << 62, 1 << 62, false), (1 << 63, true));
+        assert_eq!(with_some(3 << 62, 0, false), (0, false));
+    }
 }
