@@ -48,17 +48,16 @@ impl<'a, C: Fn(u8x16) -> u8x16> Finder<'a, C> {
     /// Classifies the 64 bytes from `at` (fewer at the end).
     fn load(&mut self, at: usize) {
         let rest = self.bytes.get(at..).unwrap_or_default();
-        let block = &rest[..rest.len().min(64)];
         let mut padded = [0; 64];
-        let (whole, valid) = match block.first_chunk::<64>() {
-            Some(whole) => (whole, u64::MAX),
+        let (block, valid) = match rest.first_chunk::<64>() {
+            Some(block) => (block, u64::MAX),
             None => {
-                padded[..block.len()].copy_from_slice(block);
-                (&padded, !(u64::MAX << block.len()))
+                padded[..rest.len()].copy_from_slice(rest);
+                (&padded, !(u64::MAX << rest.len()))
             }
         };
         let mut mask = 0;
-        for (k, chunk) in whole.chunks_exact(16).enumerate() {
+        for (k, chunk) in block.chunks_exact(16).enumerate() {
             let v = u8x16::new(chunk.try_into().expect("16 bytes"));
             mask |= u64::from((self.class)(v).to_bitmask()) << (16 * k);
         }
