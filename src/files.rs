@@ -2,9 +2,10 @@
 //! reaches disk.
 //!
 //! [`expand`] turns the `FILE` arguments into [`Source`]s, walking directories with
-//! `--recursive`. [`write_atomic`] replaces a file so that a crash, a full disk or a kill leaves
-//! either the old content or the new one, never a mix; [`write_new`] and [`output_path`] serve
-//! `--output-dir`.
+//! `--recursive`. [`Writes`] replaces files so that a crash, a full disk or a kill leaves
+//! either the old content or the new one, never a mix, and makes a batch of them durable
+//! together; [`write_atomic`] does so for one file, and [`output_path`] names `--output-dir`'s
+//! copies.
 //!
 //! # Temporary files
 //!
@@ -22,7 +23,7 @@ use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -203,115 +204,177 @@ pub fn output_path(source_path: &Path, root: Option<&Path>, output_dir: &Path) -
     }
 }
 
-/// Replaces the content of `path` with `bytes` atomically: readers, and the file after a
-/// crash, see either the old content or the new one.
-///
-/// The bytes go to a `.paradedup-*.tmp` file in the same directory (a rename is only atomic
-/// within one file system), which is synced, given the original's permissions (and, on Unix,
-/// its owner and group when allowed), then renamed over `path`; the directory is then synced
-/// so the rename itself survives a crash. If `path` is a symbolic link, its target is replaced
-/// and the link kept, as an editor would. A hard link to `path` elsewhere keeps the old
-/// content: rename makes a new file.
-///
-/// Only a regular file (or a link to one) is replaced: a FIFO, a device or a socket at `path`
-/// is an `InvalidInput` error, since renaming over it would swap the special file for a
-/// regular one.
-///
-/// The first write into a directory also removes temporary files left there by killed runs
-/// (see the [module docs](self)).
-///
-/// On error the temporary file is removed and `path` is untouched. Errors keep the kind of
-/// the underlying error and say what failed and where, e.g. `cannot create a temporary file
-/// in /dir: Permission denied (os error 13)`.
+/// Replaces the content of `path` with `bytes` atomically and durably: readers, and the file
+/// after a crash, see either the old content or the new one. [`Writes::replace`] for one file,
+/// then [`Writes::sync`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let target = resolve_link(path)?;
-    let dir = match target.parent() {
-        // A bare file name has an empty parent, which no system call accepts.
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let original = match fs::metadata(&target) {
-        Ok(meta) if !meta.is_file() => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!(
-                    "cannot replace {}: not a regular file (a FIFO, device or socket \
-                     cannot be rewritten in place)",
-                    target.display()
-                ),
-            ))
-        }
-        Ok(meta) => Some(meta),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
-        Err(err) => {
-            return Err(context(
-                err,
-                format_args!("cannot read {}", target.display()),
-            ))
-        }
-    };
-    remove_stale_temps_once(dir);
+    let writes = Writes::default();
+    writes.replace(path, bytes)?;
+    writes.sync();
+    Ok(())
+}
 
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-    #[cfg(unix)]
-    if original.is_none() {
-        // tempfile's default 0o600 suits secrets, not cleaned articles: a new file gets the
-        // usual 0o666 less the umask, like any file a shell redirection creates.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
+/// Files replaced atomically whose renames are made durable together: a run that writes
+/// thousands of files into one directory syncs that directory once, at [`Writes::sync`], not
+/// once per file.
+///
+/// Each file's data is synced before the file gets its name, so a crash at any moment leaves
+/// every file with either its old content or its new one, never a mix or an empty file; a
+/// crash before [`Writes::sync`] may undo renames, which leaves old content. Shared by the
+/// threads that write.
+#[derive(Debug, Default)]
+pub struct Writes {
+    /// The directories written into, each swept of stale temporary files on its first write
+    /// and synced by [`Writes::sync`].
+    dirs: Mutex<HashSet<PathBuf>>,
+}
+
+impl Writes {
+    /// Replaces the content of `path` with `bytes` atomically: readers, and the file after a
+    /// crash, see either the old content or the new one.
+    ///
+    /// The bytes go to a `.paradedup-*.tmp` file in the same directory (a rename is only atomic
+    /// within one file system), which is synced, given the original's permissions (and, on Unix,
+    /// its owner and group when allowed), then renamed over `path`; [`Writes::sync`] later syncs
+    /// the directory so the rename itself survives a crash. If `path` is a symbolic link, its target is replaced
+    /// and the link kept, as an editor would. A hard link to `path` elsewhere keeps the old
+    /// content: rename makes a new file.
+    ///
+    /// Only a regular file (or a link to one) is replaced: a FIFO, a device or a socket at `path`
+    /// is an `InvalidInput` error, since renaming over it would swap the special file for a
+    /// regular one.
+    ///
+    /// The first write into a directory also removes temporary files left there by killed runs
+    /// (see the [module docs](self)).
+    ///
+    /// On error the temporary file is removed and `path` is untouched. Errors keep the kind of
+    /// the underlying error and say what failed and where, e.g. `cannot create a temporary file
+    /// in /dir: Permission denied (os error 13)`.
+    pub fn replace(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let target = resolve_link(path)?;
+        let dir = match target.parent() {
+            // A bare file name has an empty parent, which no system call accepts.
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let original = match fs::metadata(&target) {
+            Ok(meta) if !meta.is_file() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "cannot replace {}: not a regular file (a FIFO, device or socket \
+                         cannot be rewritten in place)",
+                        target.display()
+                    ),
+                ))
+            }
+            Ok(meta) => Some(meta),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+            Err(err) => {
+                return Err(context(
+                    err,
+                    format_args!("cannot read {}", target.display()),
+                ))
+            }
+        };
+        self.first_write_into(dir);
+
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+        #[cfg(unix)]
+        if original.is_none() {
+            // tempfile's default 0o600 suits secrets, not cleaned articles: a new file gets the
+            // usual 0o666 less the umask, like any file a shell redirection creates.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        // From here on, dropping `tmp` (by `?` or a panic) deletes the temporary file.
+        let mut tmp = builder.tempfile_in(dir).map_err(|err| {
+            context(
+                err,
+                format_args!("cannot create a temporary file in {}", dir.display()),
+            )
+        })?;
+        // Held until the file is renamed or deleted: it tells a concurrent run's
+        // `remove_stale_temps` that this file is alive. Where locks are unsupported, the sweep
+        // cannot take one either and so leaves every temporary file alone.
+        let _ = tmp.as_file().try_lock();
+        // Through the bare file: NamedTempFile's own writes add "at path …" naming a file that
+        // is deleted on the way out, which would only confuse the message.
+        tmp.as_file_mut().write_all(bytes).map_err(|err| {
+            context(
+                err,
+                format_args!("cannot write a temporary file in {}", dir.display()),
+            )
+        })?;
+        if let Some(meta) = &original {
+            copy_owner(tmp.as_file(), meta);
+            // Through the open handle, before the sync, so the sync covers the new mode too.
+            tmp.as_file()
+                .set_permissions(meta.permissions())
+                .map_err(|err| {
+                    context(
+                        err,
+                        format_args!(
+                            "cannot set permissions on a temporary file in {}",
+                            dir.display()
+                        ),
+                    )
+                })?;
+        }
+        // Without this a crash soon after the rename can leave `path` empty on ext4 and others:
+        // the rename may reach the disk before the data does.
+        tmp.as_file().sync_all().map_err(|err| {
+            context(
+                err,
+                format_args!("cannot sync a temporary file in {}", dir.display()),
+            )
+        })?;
+        tmp.persist(&target).map_err(|err| {
+            // `err.file` is dropped with `err`, which deletes the temporary file.
+            context(
+                err.error,
+                format_args!("cannot replace {}", target.display()),
+            )
+        })?;
+        Ok(())
     }
-    // From here on, dropping `tmp` (by `?` or a panic) deletes the temporary file.
-    let mut tmp = builder.tempfile_in(dir).map_err(|err| {
-        context(
-            err,
-            format_args!("cannot create a temporary file in {}", dir.display()),
-        )
-    })?;
-    // Held until the file is renamed or deleted: it tells a concurrent run's
-    // `remove_stale_temps` that this file is alive. Where locks are unsupported, the sweep
-    // cannot take one either and so leaves every temporary file alone.
-    let _ = tmp.as_file().try_lock();
-    // Through the bare file: NamedTempFile's own writes add "at path …" naming a file that
-    // is deleted on the way out, which would only confuse the message.
-    tmp.as_file_mut().write_all(bytes).map_err(|err| {
-        context(
-            err,
-            format_args!("cannot write a temporary file in {}", dir.display()),
-        )
-    })?;
-    if let Some(meta) = &original {
-        copy_owner(tmp.as_file(), meta);
-        // Through the open handle, before the sync, so the sync covers the new mode too.
-        tmp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(|err| {
+
+    /// Writes `bytes` to `path` for `--output-dir`, creating missing parent directories first.
+    /// An existing file at `path` is replaced atomically, as by [`Writes::replace`].
+    pub fn create(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|err| {
                 context(
                     err,
-                    format_args!(
-                        "cannot set permissions on a temporary file in {}",
-                        dir.display()
-                    ),
+                    format_args!("cannot create directory {}", parent.display()),
                 )
             })?;
+        }
+        self.replace(path, bytes)
     }
-    // Without this a crash soon after the rename can leave `path` empty on ext4 and others:
-    // the rename may reach the disk before the data does.
-    tmp.as_file().sync_all().map_err(|err| {
-        context(
-            err,
-            format_args!("cannot sync a temporary file in {}", dir.display()),
-        )
-    })?;
-    tmp.persist(&target).map_err(|err| {
-        // `err.file` is dropped with `err`, which deletes the temporary file.
-        context(
-            err.error,
-            format_args!("cannot replace {}", target.display()),
-        )
-    })?;
-    sync_dir(dir);
-    Ok(())
+
+    /// Syncs every directory written into, so the renames in them survive a crash. Best
+    /// effort, as each file is already in place (see [`sync_dir`]).
+    pub fn sync(&self) {
+        for dir in self.dirs().iter() {
+            sync_dir(dir);
+        }
+    }
+
+    /// Notes a write into `dir`; the first one removes temporary files left there by killed
+    /// runs, best effort: a sweep that fails never stops a write.
+    fn first_write_into(&self, dir: &Path) {
+        if self.dirs().insert(dir.to_path_buf()) {
+            let _ = remove_stale_temps(dir);
+        }
+    }
+
+    fn dirs(&self) -> std::sync::MutexGuard<'_, HashSet<PathBuf>> {
+        self.dirs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// Removes the temporary files that runs killed before their rename left in `dir`, and says
@@ -355,34 +418,6 @@ pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
         }
     }
     Ok(removed)
-}
-
-/// [`remove_stale_temps`] once per directory per process, best effort: a batch writing many
-/// files into one directory reads it once, and a sweep that fails never stops a write.
-fn remove_stale_temps_once(dir: &Path) {
-    static SWEPT: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
-    let first = SWEPT
-        .get_or_init(Mutex::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .insert(dir.to_path_buf());
-    if first {
-        let _ = remove_stale_temps(dir);
-    }
-}
-
-/// Writes `bytes` to `path` for `--output-dir`, creating missing parent directories first.
-/// An existing file at `path` is replaced atomically, as by [`write_atomic`].
-pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|err| {
-            context(
-                err,
-                format_args!("cannot create directory {}", parent.display()),
-            )
-        })?;
-    }
-    write_atomic(path, bytes)
 }
 
 /// The file a write to `path` should replace: `path` itself, or the target of a symbolic link,
@@ -886,20 +921,50 @@ mod tests {
     }
 
     #[test]
-    fn write_new_creates_parent_directories() {
+    fn writes_sweep_each_directory_on_its_first_write_only() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let minute = Duration::from_secs(60);
+        let writes = Writes::default();
+        let first = leftover(a.path(), ".paradedup-first1.tmp", minute);
+        writes.replace(&a.path().join("1.txt"), b"one").unwrap();
+        assert!(!first.exists());
+        // Left by a run killed while this one was going on: swept by the next run only.
+        let second = leftover(a.path(), ".paradedup-secnd1.tmp", minute);
+        let other = leftover(b.path(), ".paradedup-other1.tmp", minute);
+        writes.replace(&a.path().join("2.txt"), b"two").unwrap();
+        assert!(second.exists());
+        writes.create(&b.path().join("3.txt"), b"three").unwrap();
+        assert!(!other.exists(), "another directory has its own first write");
+        writes.sync();
+        let mut dirs: Vec<PathBuf> = writes.dirs().iter().cloned().collect();
+        dirs.sort();
+        let mut expected = vec![a.path().to_path_buf(), b.path().to_path_buf()];
+        expected.sort();
+        assert_eq!(dirs, expected, "each directory is synced once");
+        assert_eq!(fs::read(a.path().join("2.txt")).unwrap(), b"two");
+        assert_eq!(fs::read(b.path().join("3.txt")).unwrap(), b"three");
+        Writes::default()
+            .replace(&a.path().join("2.txt"), b"2")
+            .unwrap();
+        assert!(!second.exists());
+    }
+
+    #[test]
+    fn create_makes_parent_directories() {
         let dir = tempfile::tempdir().unwrap();
         let path = output_path(
             Path::new("in/b/nested/deep.txt"),
             Some(Path::new("in")),
             dir.path(),
         );
-        write_new(&path, b"deep").unwrap();
+        let writes = Writes::default();
+        writes.create(&path, b"deep").unwrap();
         assert_eq!(
             fs::read(dir.path().join("b/nested/deep.txt")).unwrap(),
             b"deep"
         );
         // Writing again replaces, as --output-dir over a previous run's output must.
-        write_new(&path, b"again").unwrap();
+        writes.create(&path, b"again").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"again");
         assert_eq!(leftovers(path.parent().unwrap()), Vec::<String>::new());
     }

@@ -67,6 +67,8 @@ struct Ctx {
     grouping: Grouping,
     /// Render a review page section for each document (`--html`).
     html: bool,
+    /// The files written (`--in-place`, `--output-dir`), made durable at the end of the run.
+    writes: files::Writes,
 }
 
 /// Totals over the run.
@@ -237,6 +239,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         }
     }
     clean_texts(&ctx, &texts, &mut out, &mut summary, &progress)?;
+    ctx.writes.sync();
     out.flush().map_err(writing)?;
     progress.finish_and_clear();
     if let Some(page) = summary.review.take() {
@@ -337,6 +340,7 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         boilerplate,
         grouping,
         html: args.html.is_some(),
+        writes: files::Writes::default(),
     }))
 }
 
@@ -485,10 +489,10 @@ fn write_file(ctx: &Ctx, src: &Source, bytes: &[u8]) -> io::Result<()> {
         return Err(io::Error::other("standard input has no file to write"));
     };
     match &ctx.dest {
-        Dest::InPlace { .. } => files::write_atomic(path, bytes),
-        Dest::OutputDir(dir) => {
-            files::write_new(&files::output_path(path, root.as_deref(), dir), bytes)
-        }
+        Dest::InPlace { .. } => ctx.writes.replace(path, bytes),
+        Dest::OutputDir(dir) => ctx
+            .writes
+            .create(&files::output_path(path, root.as_deref(), dir), bytes),
         Dest::Stdout => unreachable!("only called with a file destination"),
     }
 }
