@@ -31,6 +31,12 @@ use crate::review::{self, Review};
 const TASK_DOCS: usize = 16;
 /// …with at most this many tasks being cleaned or waiting to be written.
 const TASKS_IN_FLIGHT: usize = 8;
+/// Threads that write cleaned files (`--in-place`, `--output-dir`), besides those that clean.
+/// Each mostly waits for the disk to confirm a sync; several waiting together share one
+/// journal commit, so files are written several times faster than one by one.
+const WRITERS: usize = 16;
+/// Documents cleaned and waiting for their file to be written, at most.
+const WRITES_IN_FLIGHT: usize = 2 * WRITERS;
 /// JSON Lines input being cleaned or waiting to be written, at most (plus one piece); the
 /// reader holds up to 4 MiB more.
 const IN_FLIGHT_BYTES: usize = 4 << 20;
@@ -62,6 +68,8 @@ struct Ctx {
     format: RecordFormat,
     on_error: OnError,
     pool: rayon::ThreadPool,
+    /// The [`WRITERS`], when cleaned text goes to files.
+    writers: Option<rayon::ThreadPool>,
     /// Site boilerplate counts, with `--boilerplate` or `--across`.
     boilerplate: Option<(Arc<State>, Rule)>,
     grouping: Grouping,
@@ -104,6 +112,8 @@ struct Outcome {
     bytes: usize,
     /// The document's part of the `--html` page.
     section: Option<Section>,
+    /// The cleaned text, while it waits to be written to the document's file.
+    output: Option<Vec<u8>>,
 }
 
 impl Source {
@@ -311,6 +321,13 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         .num_threads(threads)
         .build()
         .map_err(io::Error::other)?;
+    let writes_files = matches!(dest, Dest::OutputDir(_) | Dest::InPlace { dry_run: false });
+    let writers = writes_files
+        .then(|| {
+            let builder = rayon::ThreadPoolBuilder::new().num_threads(WRITERS);
+            builder.build().map_err(io::Error::other)
+        })
+        .transpose()?;
     let stats_field = (mode == Mode::Json).then_some(args.stats_field.as_str());
     let rule = Rule {
         min_pages: args.min_pages,
@@ -337,6 +354,7 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
             .boilerplate(boilerplate.clone()),
         on_error: args.on_error,
         pool,
+        writers,
         boilerplate,
         grouping,
         html: args.html.is_some(),
@@ -346,7 +364,8 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
 
 /// Cleans text documents on all threads, a few per task, and writes their output in input
 /// order as it comes back: no thread waits for the slowest document of a batch, and writing
-/// goes on while later documents are cleaned.
+/// goes on while later documents are cleaned. Cleaned files are written by the [`WRITERS`],
+/// and reported in input order once written.
 fn clean_texts(
     ctx: &Ctx,
     texts: &[Source],
@@ -355,26 +374,64 @@ fn clean_texts(
     progress: &ProgressBar,
 ) -> io::Result<()> {
     let mut tasks = InOrder::new();
+    let mut writes = InOrder::new();
     ctx.pool.in_place_scope(|scope| {
-        let mut docs = texts.chunks(TASK_DOCS);
-        loop {
-            while tasks.pending() < TASKS_IN_FLIGHT {
-                let Some(docs) = docs.next() else { break };
-                let first = summary.review.as_mut().map_or(0, |r| r.reserve(docs.len()));
-                tasks.spawn(scope, move || {
-                    let docs = docs.iter().enumerate();
-                    docs.map(|(i, src)| text_source(ctx, src, first + i))
-                        .collect::<Vec<_>>()
-                });
+        in_writers_scope(ctx, |writers| {
+            let mut docs = texts.chunks(TASK_DOCS).enumerate();
+            loop {
+                while tasks.pending() < TASKS_IN_FLIGHT {
+                    let Some((task, docs)) = docs.next() else {
+                        break;
+                    };
+                    let first = summary.review.as_mut().map_or(0, |r| r.reserve(docs.len()));
+                    tasks.spawn(scope, move || {
+                        let docs = docs.iter().enumerate();
+                        let outcomes = docs.map(|(i, src)| text_source(ctx, src, first + i));
+                        (task, outcomes.collect::<Vec<_>>())
+                    });
+                }
+                if tasks.pending() == 0 {
+                    break;
+                }
+                let (task, outcomes) = tasks.next();
+                for (i, outcome) in outcomes.into_iter().enumerate() {
+                    match writers {
+                        Some(writers) if outcome.output.is_some() || writes.pending() > 0 => {
+                            let src = &texts[task * TASK_DOCS + i];
+                            writes.spawn(writers, move || write_output(ctx, src, outcome));
+                        }
+                        _ => write_text(outcome, out, summary, progress)?,
+                    }
+                    while writes.pending() > WRITES_IN_FLIGHT {
+                        write_text(writes.next(), out, summary, progress)?;
+                    }
+                }
             }
-            if tasks.pending() == 0 {
-                return Ok(());
+            while writes.pending() > 0 {
+                write_text(writes.next(), out, summary, progress)?;
             }
-            for outcome in tasks.next() {
-                write_text(outcome, out, summary, progress)?;
-            }
-        }
+            Ok(())
+        })
     })
+}
+
+/// Runs `work` in a scope of the [`WRITERS`], if there are any.
+fn in_writers_scope<'a, R>(ctx: &'a Ctx, work: impl FnOnce(Option<&rayon::Scope<'a>>) -> R) -> R {
+    match &ctx.writers {
+        Some(pool) => pool.in_place_scope(|scope| work(Some(scope))),
+        None => work(None),
+    }
+}
+
+/// Writes a cleaned document's text to its file; a failure is reported with the document.
+fn write_output(ctx: &Ctx, src: &Source, mut outcome: Outcome) -> Outcome {
+    if let Some(bytes) = outcome.output.take() {
+        if let Err(err) = write_file(ctx, src, &bytes) {
+            outcome.stderr += &format!("paradedup: {}: {err}\n", src.label());
+            outcome.failed = true;
+        }
+    }
+    outcome
 }
 
 /// Writes what cleaning one text document produced, and counts it.
@@ -439,48 +496,37 @@ fn text_source(ctx: &Ctx, src: &Source, number: usize) -> Outcome {
     }
     outcome.stats = cleaned.stats();
     outcome.changed = cleaned.is_changed();
-    let would = || {
-        let s = cleaned.stats();
-        format!(
-            "{label}: would remove {} of {} paragraphs ({} bytes)\n",
-            s.removed_paragraphs, s.paragraphs, s.removed_bytes
-        )
-    };
     let result = match (&ctx.dest, ctx.mode) {
+        // With --json and a destination, the report goes to stdout and the text to its file.
+        (_, Mode::Json) => Report::new(&src.json_path(), &cleaned).write_to(&mut outcome.stdout),
         (Dest::Stdout, Mode::Clean) => cleaned.write_to(&mut outcome.stdout),
         (Dest::Stdout, Mode::Diff) => {
             render::diff(&cleaned, &label, &label, ctx.color, &mut outcome.stdout)
         }
-        (_, Mode::Json) => Report::new(&src.json_path(), &cleaned).write_to(&mut outcome.stdout),
-        (Dest::Stdout, Mode::Check) => {
+        (Dest::Stdout, Mode::Check) | (Dest::InPlace { dry_run: true }, _) => {
             if outcome.changed {
-                outcome.stderr = would();
+                let s = cleaned.stats();
+                outcome.stderr = format!(
+                    "{label}: would remove {} of {} paragraphs ({} bytes)\n",
+                    s.removed_paragraphs, s.paragraphs, s.removed_bytes
+                );
             }
             Ok(())
         }
-        (Dest::InPlace { dry_run: true }, _) => {
-            if outcome.changed {
-                outcome.stderr = would();
-            }
-            Ok(())
-        }
-        (Dest::InPlace { dry_run: false }, _) if !outcome.changed => Ok(()),
-        (Dest::InPlace { .. } | Dest::OutputDir(_), _) => {
-            write_file(ctx, src, cleaned.output().as_bytes())
-        }
-    };
-    // With --json and a destination, the report goes to stdout and the text to its file.
-    let result = result.and_then(|()| match (&ctx.dest, ctx.mode) {
-        (Dest::InPlace { dry_run: false }, Mode::Json) if outcome.changed => {
-            write_file(ctx, src, cleaned.output().as_bytes())
-        }
-        (Dest::OutputDir(_), Mode::Json) => write_file(ctx, src, cleaned.output().as_bytes()),
         _ => Ok(()),
-    });
-    match result {
-        Ok(()) => outcome,
-        Err(err) => fail(outcome, &err),
+    };
+    if let Err(err) = result {
+        return fail(outcome, &err);
     }
+    let write = match ctx.dest {
+        Dest::OutputDir(_) => true,
+        Dest::InPlace { dry_run } => !dry_run && outcome.changed,
+        Dest::Stdout => false,
+    };
+    if write {
+        outcome.output = Some(cleaned.output().into_owned().into_bytes());
+    }
+    outcome
 }
 
 /// Writes a cleaned document to its destination file.

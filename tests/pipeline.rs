@@ -284,6 +284,75 @@ fn output_dir_mirrors_the_tree() {
     assert!(!dir.0.join("md/a.txt").exists());
 }
 
+/// Files are written by threads of their own: reports still come in input order, and a file
+/// that cannot be written is reported alone while the others are written.
+#[test]
+fn a_batch_of_writes_reports_in_order_and_fails_one_file_alone() {
+    let dir = Scratch::new("batch");
+    let count = 150;
+    let clean = |i: usize| format!("Headline {i}\n\nBody {i} of the story.\n");
+    for i in 0..count {
+        // Every third file has nothing to remove: in place, it is not written.
+        let repeat = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!("\nHEADLINE {i}\n")
+        };
+        dir.file(&format!("in/f{i:03}.txt"), &(clean(i) + &repeat));
+    }
+    // A directory where a copy should go: no file can replace it.
+    fs::create_dir_all(dir.0.join("out-1/f070.txt")).unwrap();
+    fs::create_dir_all(dir.0.join("out-2/f070.txt")).unwrap();
+    let run = |threads: &str, out: &str| {
+        cmd()
+            .args(["--json", "-r", "-j", threads, "--output-dir"])
+            .arg(dir.0.join(out))
+            .arg(dir.0.join("in"))
+            .output()
+            .unwrap()
+    };
+    let one = run("1", "out-1");
+    let two = run("2", "out-2");
+    assert_eq!(out_str(&one.stdout), out_str(&two.stdout));
+    for (out, name) in [(&one, "out-1"), (&two, "out-2")] {
+        assert_eq!(out.status.code(), Some(2));
+        let reports: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+        assert_eq!(reports.len(), count);
+        for (i, report) in reports.iter().enumerate() {
+            assert!(report.contains(&format!("f{i:03}.txt")), "{i}: {report}");
+        }
+        let err = out_str(&out.stderr);
+        let errors: Vec<&str> = err.lines().filter(|l| !l.contains("documents")).collect();
+        assert_eq!(errors.len(), 1, "{err}");
+        assert!(
+            errors[0].starts_with(&format!(
+                "paradedup: {}: cannot replace ",
+                dir.0.join("in/f070.txt").display()
+            )) && errors[0].contains("not a regular file"),
+            "{err}"
+        );
+        for i in (0..count).filter(|&i| i != 70) {
+            assert_eq!(
+                fs::read_to_string(dir.0.join(format!("{name}/f{i:03}.txt"))).unwrap(),
+                clean(i)
+            );
+        }
+    }
+
+    // In place, written and unwritten files interleave; the reports keep the input's order.
+    let out = cmd()
+        .args(["--json", "-r", "-j", "2", "--in-place"])
+        .arg(dir.0.join("in"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", out_str(&out.stderr));
+    assert_eq!(out_str(&out.stdout), out_str(&one.stdout));
+    for i in 0..count {
+        let file = dir.0.join(format!("in/f{i:03}.txt"));
+        assert_eq!(fs::read_to_string(file).unwrap(), clean(i));
+    }
+}
+
 #[test]
 fn directory_without_recursive_is_an_error() {
     let dir = Scratch::new("norec");
