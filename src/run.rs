@@ -229,27 +229,10 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     if let Some(path) = &args.html {
         summary.review = Some(Review::create(path)?);
     }
-    // Consecutive text documents are cleaned together; a JSON Lines input is streamed.
-    let mut texts: Vec<Source> = Vec::new();
-    for source in sources {
-        match source {
-            Err((path, err)) => {
-                eprintln!("paradedup: {}: {err}", path.display());
-                summary.failed = true;
-            }
-            Ok(src) if src.is_jsonl(ctx.jsonl) => {
-                clean_texts(&ctx, &texts, &mut out, &mut summary, &progress)?;
-                texts.clear();
-                let stopped = jsonl_source(&ctx, &src, &mut out, &mut summary, &progress)?;
-                if stopped {
-                    break;
-                }
-            }
-            Ok(src) => texts.push(src),
-        }
-    }
-    clean_texts(&ctx, &texts, &mut out, &mut summary, &progress)?;
+    let cleaned = clean_all(&ctx, sources, &mut out, &mut summary, &progress);
+    // Also when writing to stdout failed: the files written so far are made durable.
     ctx.writes.sync();
+    cleaned?;
     out.flush().map_err(writing)?;
     progress.finish_and_clear();
     if let Some(page) = summary.review.take() {
@@ -360,6 +343,36 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         html: args.html.is_some(),
         writes: files::Writes::default(),
     }))
+}
+
+/// Cleans every input in order: consecutive text documents together, each JSON Lines input
+/// streamed. Stops early after a bad record that stops the run, or when output cannot be
+/// written.
+fn clean_all(
+    ctx: &Ctx,
+    sources: Vec<files::Expanded>,
+    out: &mut dyn Write,
+    summary: &mut Summary,
+    progress: &ProgressBar,
+) -> io::Result<()> {
+    let mut texts: Vec<Source> = Vec::new();
+    for source in sources {
+        match source {
+            Err((path, err)) => {
+                eprintln!("paradedup: {}: {err}", path.display());
+                summary.failed = true;
+            }
+            Ok(src) if src.is_jsonl(ctx.jsonl) => {
+                clean_texts(ctx, &texts, out, summary, progress)?;
+                texts.clear();
+                if jsonl_source(ctx, &src, out, summary, progress)? {
+                    return Ok(());
+                }
+            }
+            Ok(src) => texts.push(src),
+        }
+    }
+    clean_texts(ctx, &texts, out, summary, progress)
 }
 
 /// Cleans text documents on all threads, a few per task, and writes their output in input
