@@ -251,11 +251,20 @@ impl Writes {
     /// the underlying error and say what failed and where, e.g. `cannot create a temporary file
     /// in /dir: Permission denied (os error 13)`.
     pub fn replace(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut pending = self.begin(path)?;
+        pending.write_all(bytes)?;
+        self.commit(pending)
+    }
+
+    /// Starts replacing `path`, as [`Writes::replace`] does, for content written piece by
+    /// piece: the [`Pending`] file takes the bytes, and [`Writes::commit`] puts it in place.
+    /// Dropping it instead leaves `path` untouched and deletes the temporary file.
+    pub fn begin(&self, path: &Path) -> io::Result<Pending> {
         let target = resolve_link(path)?;
         let dir = match target.parent() {
             // A bare file name has an empty parent, which no system call accepts.
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
         };
         let original = match fs::metadata(&target) {
             Ok(meta) if !meta.is_file() => {
@@ -277,7 +286,7 @@ impl Writes {
                 ))
             }
         };
-        self.first_write_into(dir);
+        self.first_write_into(&dir);
 
         let mut builder = tempfile::Builder::new();
         builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -289,7 +298,7 @@ impl Writes {
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
         // From here on, dropping `tmp` (by `?` or a panic) deletes the temporary file.
-        let mut tmp = builder.tempfile_in(dir).map_err(|err| {
+        let tmp = builder.tempfile_in(&dir).map_err(|err| {
             context(
                 err,
                 format_args!("cannot create a temporary file in {}", dir.display()),
@@ -299,14 +308,23 @@ impl Writes {
         // `remove_stale_temps` that this file is alive. Where locks are unsupported, the sweep
         // cannot take one either and so leaves every temporary file alone.
         let _ = tmp.as_file().try_lock();
-        // Through the bare file: NamedTempFile's own writes add "at path …" naming a file that
-        // is deleted on the way out, which would only confuse the message.
-        tmp.as_file_mut().write_all(bytes).map_err(|err| {
-            context(
-                err,
-                format_args!("cannot write a temporary file in {}", dir.display()),
-            )
-        })?;
+        Ok(Pending {
+            tmp,
+            target,
+            dir,
+            original,
+        })
+    }
+
+    /// Puts a file started by [`Writes::begin`] in place: gives it the original's owner and
+    /// permissions, syncs its data, and renames it over the path it replaces.
+    pub fn commit(&self, pending: Pending) -> io::Result<()> {
+        let Pending {
+            tmp,
+            target,
+            dir,
+            original,
+        } = pending;
         if let Some(meta) = &original {
             copy_owner(tmp.as_file(), meta);
             // Through the open handle, before the sync, so the sync covers the new mode too.
@@ -343,6 +361,13 @@ impl Writes {
     /// Writes `bytes` to `path` for `--output-dir`, creating missing parent directories first.
     /// An existing file at `path` is replaced atomically, as by [`Writes::replace`].
     pub fn create(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut pending = self.begin_new(path)?;
+        pending.write_all(bytes)?;
+        self.commit(pending)
+    }
+
+    /// [`Writes::begin`] for `--output-dir`: creates missing parent directories first.
+    pub fn begin_new(&self, path: &Path) -> io::Result<Pending> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|err| {
                 context(
@@ -351,7 +376,7 @@ impl Writes {
                 )
             })?;
         }
-        self.replace(path, bytes)
+        self.begin(path)
     }
 
     /// Syncs every directory written into, so the renames in them survive a crash. Best
@@ -374,6 +399,36 @@ impl Writes {
         self.dirs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A file being written by [`Writes::begin`]: its bytes go to a locked temporary file next to
+/// the path it will replace. Errors say which directory, e.g. `cannot write a temporary file in
+/// /dir: No space left on device (os error 28)`.
+#[derive(Debug)]
+pub struct Pending {
+    tmp: tempfile::NamedTempFile,
+    /// The file to replace (the target of a link).
+    target: PathBuf,
+    dir: PathBuf,
+    /// The metadata of the file replaced; `None` for a new file.
+    original: Option<fs::Metadata>,
+}
+
+impl Write for Pending {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Through the bare file: NamedTempFile's own writes add "at path …" naming a file that
+        // is deleted on the way out, which would only confuse the message.
+        (self.tmp.as_file_mut().write(buf)).map_err(|err| {
+            context(
+                err,
+                format_args!("cannot write a temporary file in {}", self.dir.display()),
+            )
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

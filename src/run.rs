@@ -575,13 +575,21 @@ fn jsonl_source(
     };
     let mut pieces = ReadAhead::new(reader, src.is_regular_file());
     summary.documents += 1;
-    // Files are rewritten from a buffer; standard output is written as records come.
-    let mut buffer = Vec::new();
+    // Records are written as they come: to standard output, or to a temporary file that is put
+    // in place at the end (memory stays bounded however big the file).
     let mut sink = io::sink();
+    let mut file = None;
     let target: &mut dyn Write = match (&ctx.dest, ctx.mode) {
         (Dest::Stdout, Mode::Check) | (Dest::InPlace { dry_run: true }, _) => &mut sink,
         (Dest::Stdout, _) => out,
-        _ => &mut buffer,
+        _ => match begin_file(ctx, src) {
+            Ok(pending) => file.insert(Latch::new(pending)),
+            Err(err) => {
+                eprintln!("paradedup: {label}: {err}");
+                summary.failed = true;
+                return Ok(false);
+            }
+        },
     };
     let mut changed = false;
     let mut read_error = None;
@@ -630,6 +638,7 @@ fn jsonl_source(
             }
         }
     })?;
+    let read = read_error.is_none();
     if let Some(err) = read_error {
         eprintln!("paradedup: {label}: {err}");
         summary.failed = true;
@@ -643,13 +652,68 @@ fn jsonl_source(
         Dest::OutputDir(_) => !stopped,
         Dest::Stdout => false,
     };
-    if write_back && !summary.failed {
-        if let Err(err) = write_file(ctx, src, &buffer) {
+    // Otherwise the temporary file is dropped, which deletes it: the original stays as it was.
+    if let Some(file) = file.filter(|_| write_back && read) {
+        if let Err(err) = file.finish().and_then(|pending| ctx.writes.commit(pending)) {
             eprintln!("paradedup: {label}: {err}");
             summary.failed = true;
         }
     }
     Ok(stopped)
+}
+
+/// Starts the file that a cleaned JSON Lines input goes to.
+fn begin_file(ctx: &Ctx, src: &Source) -> io::Result<files::Pending> {
+    let Source::File { path, root } = src else {
+        return Err(io::Error::other("standard input has no file to write"));
+    };
+    match &ctx.dest {
+        Dest::InPlace { .. } => ctx.writes.begin(path),
+        Dest::OutputDir(dir) => {
+            (ctx.writes).begin_new(&files::output_path(path, root.as_deref(), dir))
+        }
+        Dest::Stdout => unreachable!("only called with a file destination"),
+    }
+}
+
+/// A file being written, buffered, that keeps its first error for [`Latch::finish`] and drops
+/// what comes after: a file that cannot be written fails alone, and the run goes on.
+struct Latch {
+    file: BufWriter<files::Pending>,
+    error: Option<io::Error>,
+}
+
+impl Latch {
+    fn new(pending: files::Pending) -> Latch {
+        Latch {
+            file: BufWriter::with_capacity(1 << 16, pending),
+            error: None,
+        }
+    }
+
+    /// The file with everything written to it, or the first error.
+    fn finish(self) -> io::Result<files::Pending> {
+        match self.error {
+            Some(err) => Err(err),
+            None => self
+                .file
+                .into_inner()
+                .map_err(io::IntoInnerError::into_error),
+        }
+    }
+}
+
+impl Write for Latch {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.error.is_none() {
+            self.error = self.file.write_all(buf).err();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// What became of one record: `None` for a blank line.

@@ -535,6 +535,42 @@ fn in_place_write_failing_half_way_leaves_the_original() {
     assert_eq!(temporaries(dir.path()), Vec::<PathBuf>::new());
 }
 
+/// A JSON Lines file is written to its temporary file as it is cleaned; a write that fails
+/// part-way through fails that file alone: the original stays, the temporary file goes, and
+/// the next input is still cleaned in place.
+#[cfg(unix)]
+#[test]
+fn jsonl_in_place_write_failing_half_way_fails_that_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.jsonl");
+    let small = dir.path().join("small.jsonl");
+    let record = |i: usize| {
+        let text = format!("{}\n\n{}", distinct(i), distinct(i).to_uppercase());
+        serde_json::json!({ "text": text }).to_string() + "\n"
+    };
+    let doc: String = (0..2000).map(record).collect();
+    fs::write(&big, &doc).unwrap();
+    fs::write(&small, record(7)).unwrap();
+    let out = sh(
+        r#"trap '' XFSZ; ulimit -f 8 && exec "$0" --in-place -q "$1" "$2""#,
+        &[&big, &small],
+    );
+    let err = assert_one_line_error(&out);
+    assert!(
+        err.starts_with(&format!(
+            "paradedup: {}: cannot write a temporary file in {}",
+            big.display(),
+            dir.path().display()
+        )),
+        "{err}"
+    );
+    assert!(err.ends_with(": File too large (os error 27)\n"), "{err}");
+    assert_eq!(fs::read_to_string(&big).unwrap(), doc);
+    let cleaned = serde_json::json!({ "text": distinct(7) }).to_string() + "\n";
+    assert_eq!(fs::read_to_string(&small).unwrap(), cleaned);
+    assert_eq!(temporaries(dir.path()), Vec::<PathBuf>::new());
+}
+
 /// The summary after a failed in-place write must not count what was not written.
 #[cfg(unix)]
 #[test]

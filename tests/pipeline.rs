@@ -181,16 +181,18 @@ fn in_place_rewrites_changed_files_only() {
     let changed = dir.file("a.txt", DOC);
     let same = dir.file("b.txt", DOC_CLEAN);
     let jsonl = dir.file("c.jsonl", &format!("{{\"text\": {TEXT}}}\n"));
+    let same_jsonl = dir.file("d.jsonl", &format!("{{\"text\": {CLEAN}}}\n"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&changed, fs::Permissions::from_mode(0o640)).unwrap();
     }
     let before = fs::metadata(&same).unwrap().modified().unwrap();
+    let before_jsonl = fs::metadata(&same_jsonl).unwrap().modified().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let out = cmd()
         .arg("--in-place")
-        .args([&changed, &same, &jsonl])
+        .args([&changed, &same, &jsonl, &same_jsonl])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", out_str(&out.stderr));
@@ -200,6 +202,10 @@ fn in_place_rewrites_changed_files_only() {
         format!("{{\"text\": {CLEAN}}}\n")
     );
     assert_eq!(fs::metadata(&same).unwrap().modified().unwrap(), before);
+    assert_eq!(
+        fs::metadata(&same_jsonl).unwrap().modified().unwrap(),
+        before_jsonl
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -217,7 +223,7 @@ fn in_place_rewrites_changed_files_only() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let err = out_str(&out.stderr);
-    assert!(err.contains("3 documents, 2 paragraphs removed"), "{err}");
+    assert!(err.contains("4 documents, 2 paragraphs removed"), "{err}");
 }
 
 #[test]
@@ -351,6 +357,26 @@ fn a_batch_of_writes_reports_in_order_and_fails_one_file_alone() {
         let file = dir.0.join(format!("in/f{i:03}.txt"));
         assert_eq!(fs::read_to_string(file).unwrap(), clean(i));
     }
+}
+
+/// An input that fails (here: missing) fails alone; a JSON Lines file after it is still
+/// cleaned in place (it was left as it was, while the summary counted its removals).
+#[test]
+fn a_failed_input_does_not_stop_a_later_jsonl_file_from_being_written() {
+    let dir = Scratch::new("failfirst");
+    let jsonl = dir.file("b.jsonl", &format!("{{\"text\": {TEXT}}}\n"));
+    let out = cmd()
+        .arg("--in-place")
+        .arg(dir.0.join("missing.txt"))
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out_str(&out.stderr).contains("missing.txt"));
+    assert_eq!(
+        fs::read_to_string(&jsonl).unwrap(),
+        format!("{{\"text\": {CLEAN}}}\n")
+    );
 }
 
 #[test]
