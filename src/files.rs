@@ -233,16 +233,16 @@ impl Writes {
     /// Replaces the content of `path` with `bytes` atomically: readers, and the file after a
     /// crash, see either the old content or the new one.
     ///
-    /// The bytes go to a `.paradedup-*.tmp` file in the same directory (a rename is only atomic
-    /// within one file system), which is synced, given the original's permissions (and, on Unix,
-    /// its owner and group when allowed), then renamed over `path`; [`Writes::sync`] later syncs
-    /// the directory so the rename itself survives a crash. If `path` is a symbolic link, its target is replaced
-    /// and the link kept, as an editor would. A hard link to `path` elsewhere keeps the old
-    /// content: rename makes a new file.
+    /// The bytes go to a `.paradedup-*.tmp` file in the same directory (a rename is only
+    /// atomic within one file system), which is synced, given the original's permissions (and,
+    /// on Unix, its owner and group when allowed), then renamed over `path`; [`Writes::sync`]
+    /// later syncs the directory so the rename itself survives a crash. If `path` is a symbolic
+    /// link, its target is replaced and the link kept, as an editor would. A hard link to
+    /// `path` elsewhere keeps the old content: rename makes a new file.
     ///
-    /// Only a regular file (or a link to one) is replaced: a FIFO, a device or a socket at `path`
-    /// is an `InvalidInput` error, since renaming over it would swap the special file for a
-    /// regular one.
+    /// Only a regular file (or a link to one) is replaced: a FIFO, a device or a socket at
+    /// `path` is an `InvalidInput` error, since renaming over it would swap the special file
+    /// for a regular one.
     ///
     /// The first write into a directory also removes temporary files left there by killed runs
     /// (see the [module docs](self)).
@@ -358,15 +358,8 @@ impl Writes {
         Ok(())
     }
 
-    /// Writes `bytes` to `path` for `--output-dir`, creating missing parent directories first.
-    /// An existing file at `path` is replaced atomically, as by [`Writes::replace`].
-    pub fn create(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        let mut pending = self.begin_new(path)?;
-        pending.write_all(bytes)?;
-        self.commit(pending)
-    }
-
-    /// [`Writes::begin`] for `--output-dir`: creates missing parent directories first.
+    /// [`Writes::begin`] for `--output-dir`: creates missing parent directories first. An
+    /// existing file at `path` is replaced atomically, as by [`Writes::replace`].
     pub fn begin_new(&self, path: &Path) -> io::Result<Pending> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|err| {
@@ -988,7 +981,9 @@ mod tests {
         let other = leftover(b.path(), ".paradedup-other1.tmp", minute);
         writes.replace(&a.path().join("2.txt"), b"two").unwrap();
         assert!(second.exists());
-        writes.create(&b.path().join("3.txt"), b"three").unwrap();
+        let mut three = writes.begin_new(&b.path().join("3.txt")).unwrap();
+        three.write_all(b"three").unwrap();
+        writes.commit(three).unwrap();
         assert!(!other.exists(), "another directory has its own first write");
         writes.sync();
         let mut dirs: Vec<PathBuf> = writes.dirs().iter().cloned().collect();
@@ -1005,7 +1000,7 @@ mod tests {
     }
 
     #[test]
-    fn create_makes_parent_directories() {
+    fn begin_new_makes_parent_directories() {
         let dir = tempfile::tempdir().unwrap();
         let path = output_path(
             Path::new("in/b/nested/deep.txt"),
@@ -1013,13 +1008,18 @@ mod tests {
             dir.path(),
         );
         let writes = Writes::default();
-        writes.create(&path, b"deep").unwrap();
+        let create = |bytes: &[u8]| {
+            let mut file = writes.begin_new(&path)?;
+            file.write_all(bytes)?;
+            writes.commit(file)
+        };
+        create(b"deep").unwrap();
         assert_eq!(
             fs::read(dir.path().join("b/nested/deep.txt")).unwrap(),
             b"deep"
         );
         // Writing again replaces, as --output-dir over a previous run's output must.
-        writes.create(&path, b"again").unwrap();
+        create(b"again").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"again");
         assert_eq!(leftovers(path.parent().unwrap()), Vec::<String>::new());
     }

@@ -544,16 +544,9 @@ fn text_source(ctx: &Ctx, src: &Source, number: usize) -> Outcome {
 
 /// Writes a cleaned document to its destination file.
 fn write_file(ctx: &Ctx, src: &Source, bytes: &[u8]) -> io::Result<()> {
-    let Source::File { path, root } = src else {
-        return Err(io::Error::other("standard input has no file to write"));
-    };
-    match &ctx.dest {
-        Dest::InPlace { .. } => ctx.writes.replace(path, bytes),
-        Dest::OutputDir(dir) => ctx
-            .writes
-            .create(&files::output_path(path, root.as_deref(), dir), bytes),
-        Dest::Stdout => unreachable!("only called with a file destination"),
-    }
+    let mut file = begin_file(ctx, src)?;
+    file.write_all(bytes)?;
+    ctx.writes.commit(file)
 }
 
 /// Streams one JSON Lines input. Returns `true` when a bad record stopped the run.
@@ -662,7 +655,7 @@ fn jsonl_source(
     Ok(stopped)
 }
 
-/// Starts the file that a cleaned JSON Lines input goes to.
+/// Starts the file that a cleaned document goes to: itself in place, or its copy.
 fn begin_file(ctx: &Ctx, src: &Source) -> io::Result<files::Pending> {
     let Source::File { path, root } = src else {
         return Err(io::Error::other("standard input has no file to write"));
@@ -670,7 +663,8 @@ fn begin_file(ctx: &Ctx, src: &Source) -> io::Result<files::Pending> {
     match &ctx.dest {
         Dest::InPlace { .. } => ctx.writes.begin(path),
         Dest::OutputDir(dir) => {
-            (ctx.writes).begin_new(&files::output_path(path, root.as_deref(), dir))
+            let copy = files::output_path(path, root.as_deref(), dir);
+            ctx.writes.begin_new(&copy)
         }
         Dest::Stdout => unreachable!("only called with a file destination"),
     }
