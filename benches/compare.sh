@@ -78,12 +78,15 @@ measure "paradedup --diff, text files, -j1" "$text_mb" "$summary_removed" -- "$b
 measure "paradedup --json, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --json -r -j1 "$dir/pages"
 measure "paradedup --jsonl --across -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j1 --verbose "$dir/pages.jsonl"
 measure "paradedup --jsonl --across -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j2 --verbose "$dir/pages.jsonl"
-# The text-file rows above clean every file and write nothing. This one writes the cleaned
-# copies, each to a temporary file that is fsynced and renamed, the directory fsynced after
-# (into a fresh directory each run). Last of paradedup's rows, then a sync: what the disk still
-# has to do afterwards must not slow other rows.
+# The text-file rows above clean every file and write nothing. These write the cleaned
+# copies (into a fresh directory each run), each to a temporary file that is fsynced and
+# renamed, each directory fsynced at the end. Last of paradedup's rows, each followed by a
+# sync: what the disk still has to do afterwards must not slow other rows.
 measure "paradedup --output-dir, text files, -j1 (writes)" "$text_mb" "$summary_removed" -- \
     sh -c 'exec "$1" --output-dir "$(mktemp -d -p "$2")" -r -j1 "$3"' sh "$bin" "$tmp" "$dir/pages"
+sync
+measure "paradedup --jsonl --output-dir -j1 (writes)" "$jsonl_mb" "$summary_removed" -- \
+    sh -c 'exec "$1" --jsonl --verbose --output-dir "$(mktemp -d -p "$2")" -j1 "$3"' sh "$bin" "$tmp" "$dir/pages.jsonl"
 sync
 
 if [ "$peers" = 1 ]; then
