@@ -58,6 +58,18 @@ enum Dest {
     OutputDir(PathBuf),
 }
 
+impl Dest {
+    /// Whether a document's cleaned text is written to a file: always into `--output-dir`,
+    /// in place only when something was removed (and not with `--dry-run`).
+    fn writes_file(&self, changed: bool) -> bool {
+        match self {
+            Dest::OutputDir(_) => true,
+            Dest::InPlace { dry_run } => !dry_run && changed,
+            Dest::Stdout => false,
+        }
+    }
+}
+
 /// Everything decided once from the arguments.
 struct Ctx {
     cleaner: Cleaner,
@@ -304,8 +316,7 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         .num_threads(threads)
         .build()
         .map_err(io::Error::other)?;
-    let writes_files = matches!(dest, Dest::OutputDir(_) | Dest::InPlace { dry_run: false });
-    let writers = writes_files
+    let writers = (dest.writes_file(true))
         .then(|| {
             let builder = rayon::ThreadPoolBuilder::new().num_threads(WRITERS);
             builder.build().map_err(io::Error::other)
@@ -531,12 +542,7 @@ fn text_source(ctx: &Ctx, src: &Source, number: usize) -> Outcome {
     if let Err(err) = result {
         return fail(outcome, &err);
     }
-    let write = match ctx.dest {
-        Dest::OutputDir(_) => true,
-        Dest::InPlace { dry_run } => !dry_run && outcome.changed,
-        Dest::Stdout => false,
-    };
-    if write {
+    if ctx.dest.writes_file(outcome.changed) {
         outcome.output = Some(cleaned.output().into_owned().into_bytes());
     }
     outcome
@@ -640,11 +646,7 @@ fn jsonl_source(
     if matches!(ctx.dest, Dest::InPlace { dry_run: true }) && changed {
         eprintln!("{label}: would change");
     }
-    let write_back = match ctx.dest {
-        Dest::InPlace { dry_run } => !dry_run && changed && !stopped,
-        Dest::OutputDir(_) => !stopped,
-        Dest::Stdout => false,
-    };
+    let write_back = ctx.dest.writes_file(changed) && !stopped;
     // Otherwise the temporary file is dropped, which deletes it: the original stays as it was.
     if let Some(file) = file.filter(|_| write_back && read) {
         if let Err(err) = file.finish().and_then(|pending| ctx.writes.commit(pending)) {
