@@ -83,6 +83,22 @@ fn stages(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // Paragraphs with letters or punctuation beyond ASCII (Cyrillic, accented Latin, curly
+    // quotes, CJK) take other paths through normalization.
+    let wide: Vec<&str> = units.iter().copied().filter(|u| !u.is_ascii()).collect();
+    let mut group = c.benchmark_group("non-ASCII paragraphs");
+    group.throughput(Throughput::Bytes(wide.iter().map(|u| u.len() as u64).sum()));
+    group.sample_size(20);
+    group.bench_function("normalize", |b| {
+        let mut out = Normalized::default();
+        b.iter(|| {
+            for u in &wide {
+                normalize_into(black_box(u), &mut out);
+            }
+        })
+    });
+    group.finish();
 }
 
 /// The near-duplicate search on its worst input: many lines that differ by one word.
