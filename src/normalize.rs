@@ -12,6 +12,9 @@ mod ascii;
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
+use wide::u8x16;
+
+use crate::bytes::{is, within};
 
 /// A paragraph in comparable form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -111,6 +114,29 @@ pub fn is_label(word: &str) -> bool {
     chars.next().is_some() && chars.next().is_none() || word.chars().any(numeric)
 }
 
+/// [`is_label`] of a word of the mask path with a non-ASCII byte. A word of ASCII letters and
+/// letters of two bytes from Latin-1 to Latin Extended-B (up to `ȿ`) and Cyrillic (none of
+/// them numeric) is a label when it is one letter; its bytes tell without decoding it.
+fn is_wide_label(word: &str) -> bool {
+    /// The bytes of such words: all but ASCII digits and the first bytes of other characters
+    /// (`,` and `;` join digits only).
+    const LETTER_BYTES: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = matches!(b as u8, b'a'..=b'z' | b'A'..=b'Z' | b'\'' | b'.' | b':' | b'_'
+                | 0x80..=0xBF | 0xC3..=0xC8 | 0xD0..=0xD3);
+            b += 1;
+        }
+        table
+    };
+    match word.bytes().all(|b| LETTER_BYTES[usize::from(b)]) {
+        // Every character has at most two bytes, and one has two.
+        true => word.len() == 2,
+        false => is_label(word),
+    }
+}
+
 /// [`char::is_numeric`], without its table lookup for the letters of the scripts most scraped
 /// text is in (Latin, Cyrillic, Hangul syllables), none of which is numeric (a test checks it).
 fn numeric(c: char) -> bool {
@@ -179,15 +205,13 @@ fn stand_ins(paragraph: &str, ascii: &mut String, upper: &mut Vec<usize>) -> boo
     upper.clear();
     let mut rest = paragraph;
     loop {
-        let run = ascii_prefix(rest.as_bytes());
+        let run = plain_prefix(rest.as_bytes());
         ascii.push_str(&rest[..run]);
         rest = &rest[run..];
         let Some(c) = rest.chars().next() else {
             return true;
         };
         match c {
-            // The common letters first: Latin-1 and basic Cyrillic.
-            'ß'..='ö' | 'ø'..='ÿ' | '\u{0430}'..='\u{045F}' => ascii.push(c),
             'À'..='Ö' | 'Ø'..='Þ' | '\u{0410}'..='\u{042F}' => {
                 upper.push(ascii.len());
                 ascii.push(char::from_u32(c as u32 + 0x20).expect("a letter"));
@@ -215,22 +239,42 @@ fn stand_ins(paragraph: &str, ascii: &mut String, upper: &mut Vec<usize>) -> boo
     }
 }
 
-/// How many bytes at the start of `bytes` are ASCII (looked at eight at a time).
-fn ascii_prefix(bytes: &[u8]) -> usize {
-    let mut chunks = bytes.chunks_exact(8);
+/// How many bytes at the start of `bytes` stand for themselves in [`stand_ins`]: ASCII, and
+/// the lowercase letters of Latin-1 (`ß` to `ÿ` but `÷`) and of basic Cyrillic (`а` to `џ`),
+/// two bytes each. Looked at 16 bytes at a time, so a Russian or French paragraph is copied in
+/// long runs, not letter by letter.
+fn plain_prefix(bytes: &[u8]) -> usize {
     let mut n = 0;
-    for chunk in &mut chunks {
-        let high = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080;
-        if high != 0 {
-            return n + high.trailing_zeros() as usize / 8;
+    loop {
+        // 16 bytes and the one after them, to see a letter's second byte; NUL bytes pad the end.
+        let rest = &bytes[n..];
+        let mut padded = [0; 17];
+        let chunk = rest.first_chunk::<17>().unwrap_or_else(|| {
+            padded[..rest.len()].copy_from_slice(rest);
+            &padded
+        });
+        let v = u8x16::new(*chunk.first_chunk().expect("16 bytes"));
+        let high = v.to_bitmask();
+        let leads = match high {
+            0 => 0,
+            _ => {
+                let next = u8x16::new(*chunk.last_chunk().expect("16 bytes"));
+                let leads = (is(v, 0xC3) & (within(next, 0x9F, 0xB6) | within(next, 0xB8, 0xBF)))
+                    | (is(v, 0xD0) & within(next, 0xB0, 0xBF))
+                    | (is(v, 0xD1) & within(next, 0x80, 0x9F));
+                leads.to_bitmask()
+            }
+        };
+        let plain = !high | leads | leads << 1;
+        if plain & 0xFFFF != 0xFFFF {
+            return n + plain.trailing_ones() as usize;
         }
-        n += 8;
+        if rest.len() <= 16 {
+            return bytes.len();
+        }
+        // A letter whose first byte is the 16th goes on into the next 16.
+        n += 16 + (leads >> 15) as usize;
     }
-    let rest = chunks.remainder();
-    n + rest
-        .iter()
-        .position(|b| !b.is_ascii())
-        .unwrap_or(rest.len())
 }
 
 /// The lowercase of `letter`, a character [`wide`] calls a letter, when it is one character of
@@ -710,7 +754,7 @@ mod tests {
         #[test]
         fn labels_are_those_of_each_word(
             words in proptest::collection::vec(
-                "[ab7]{1,3}|x{1,70}|x{1,70}7|7x{1,70}|é[éx]{1,70}|[a-z]{1,9}[0-9]|ⅷ|北|a٣", 0..40
+                "[ab7]{1,3}|x{1,70}|x{1,70}7|7x{1,70}|é[éx]{1,70}|[a-z]{1,9}[0-9]|ⅷ|北|a٣|[жЖ][жxя]{0,9}|[ȿɀ][ȿɀx]{0,2}|ж[²٣7]", 0..40
             )
         ) {
             let n = normalize(&words.join(" "));
@@ -719,6 +763,17 @@ mod tests {
                 .map(|w| w.chars().count() == 1 || w.chars().any(char::is_numeric))
                 .collect();
             prop_assert_eq!(n.labels, each);
+        }
+
+        /// The runs copied whole by [`stand_ins`] end where a plain reading of the characters
+        /// says, wherever the 16-byte steps fall.
+        #[test]
+        fn plain_prefix_stops_at_the_first_character_to_replace(
+            s in "[az .éÉÿ÷жЖџЀ’北]{0,60}"
+        ) {
+            let plain = |c: &char| c.is_ascii() || matches!(c, 'ß'..='ö' | 'ø'..='ÿ' | 'а'..='џ');
+            let expected: usize = s.chars().take_while(plain).map(char::len_utf8).sum();
+            prop_assert_eq!(plain_prefix(s.as_bytes()), expected);
         }
 
         #[test]
@@ -837,19 +892,6 @@ mod tests {
         text.push_str("\n tail");
         assert!(text.len() > 3 * 65_536);
         assert_eq!(normalize(&text), general(&text));
-    }
-
-    #[test]
-    fn ascii_prefix_stops_at_the_first_non_ascii_byte() {
-        for len in 0..20 {
-            let ascii = "a".repeat(len);
-            assert_eq!(ascii_prefix(ascii.as_bytes()), len);
-            for at in 0..len {
-                let mut s = ascii.clone();
-                s.replace_range(at..at + 1, "é");
-                assert_eq!(ascii_prefix(s.as_bytes()), at, "{s:?}");
-            }
-        }
     }
 
     #[test]

@@ -225,7 +225,7 @@ fn marked_words<const TEXT: bool>(
     lower: &[u8],
     (word_bytes, blocks): (&[u64], &[Block]),
     connectors: bool,
-    (upper, offset): (&[usize], usize),
+    (mut upper, offset): (&[usize], usize),
     out: &mut Normalized,
     copy: impl Fn(Range<usize>, &mut Normalized),
 ) {
@@ -282,14 +282,19 @@ fn marked_words<const TEXT: bool>(
             }
             let capitalized = match text.as_bytes()[s] {
                 b if b.is_ascii() => b.is_ascii_uppercase(),
-                _ => upper.binary_search(&(offset + s)).is_ok(),
+                _ => {
+                    // Words come in order: the capitals before this one are passed for good.
+                    let at = offset + s;
+                    upper = &upper[upper.iter().take_while(|&&u| u < at).count()..];
+                    upper.first() == Some(&at)
+                }
             };
             let hash = crate::fingerprint::word_hash_at(lower, s, e);
             let last = 1 << (e - 1 - base);
             let label = match wide_ends & last {
                 0 => label_ends & last != 0,
                 // Letters of two or three bytes: one of them alone is a label too.
-                _ => super::is_label(&text[s..e]),
+                _ => super::is_wide_label(&text[s..e]),
             };
             out.push_word(hash, capitalized, label);
         }
