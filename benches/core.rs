@@ -7,8 +7,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use paradedup::fingerprint::{hash, near_keys};
-use paradedup::normalize::{normalize_into, Normalized};
+use paradedup::fingerprint::{hash, near_keys, words_key};
+use paradedup::normalize::{normalize_into, words_into, Normalized};
 use paradedup::segment::{segment, Unit};
 use paradedup::Cleaner;
 
@@ -52,6 +52,19 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             for u in &units {
                 normalize_into(black_box(u), &mut out);
+            }
+        })
+    });
+    // Everything the search does to a paragraph before it looks anything up: its bytes'
+    // fingerprint, its words' hashes (without their text, as the search makes them) and their
+    // fingerprint.
+    group.bench_function("before matching (hash, words, words_key)", |b| {
+        let mut out = Normalized::default();
+        b.iter(|| {
+            for u in &units {
+                black_box(hash(black_box(u).as_bytes()));
+                words_into(u, &mut out);
+                black_box(words_key(&out.hashes));
             }
         })
     });

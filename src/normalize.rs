@@ -165,7 +165,18 @@ pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
 /// words' hashes, capitals and labels are filled in. Finding a repeat needs no more (the
 /// fingerprint of the normalized form is [`crate::fingerprint::words_key`]); the text is made
 /// again only to confirm a normalized match.
-pub(crate) fn words_into(paragraph: &str, out: &mut Normalized) {
+///
+/// ```
+/// use paradedup::fingerprint::words_key;
+/// use paradedup::normalize::{normalize, words_into, Normalized};
+///
+/// let mut words = Normalized::default();
+/// words_into("The Mayor’s speech, in full", &mut words);
+/// assert_eq!(words.text, "");
+/// assert_eq!(words.hashes, normalize("the mayor's speech in full").hashes);
+/// assert_eq!(words_key(&words.hashes), words_key(&normalize("THE MAYOR'S SPEECH — IN FULL").hashes));
+/// ```
+pub fn words_into(paragraph: &str, out: &mut Normalized) {
     normalize_with::<false>(paragraph, out);
 }
 
