@@ -138,11 +138,16 @@ fn is_wide_label(word: &str) -> bool {
 }
 
 /// [`char::is_numeric`], without its table lookup for the letters of the scripts most scraped
-/// text is in (Latin, Cyrillic, Hangul syllables), none of which is numeric (a test checks it).
+/// text is in (Latin, Cyrillic, kana, CJK ideographs, Hangul syllables), none of which is
+/// numeric (a test checks it).
 fn numeric(c: char) -> bool {
     match c {
         '\0'..='\u{7F}' => c.is_ascii_digit(),
-        '\u{C0}'..='\u{24F}' | '\u{400}'..='\u{4FF}' | '\u{AC00}'..='\u{D7A3}' => false,
+        '\u{C0}'..='\u{24F}'
+        | '\u{400}'..='\u{4FF}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}' => false,
         _ => c.is_numeric(),
     }
 }
@@ -223,6 +228,7 @@ fn stand_ins(paragraph: &str, ascii: &mut String, upper: &mut Vec<usize>) -> boo
             return true;
         };
         match c {
+            '\u{FF01}'..='\u{FF5E}' => ascii.push(char::from(halfwidth(c))),
             'À'..='Ö' | 'Ø'..='Þ' | '\u{0410}'..='\u{042F}' => {
                 upper.push(ascii.len());
                 ascii.push(char::from_u32(c as u32 + 0x20).expect("a letter"));
@@ -327,6 +333,7 @@ fn by_chunks(paragraph: &str, out: &mut Normalized) {
             match wide(paragraph, i) {
                 (
                     Class::Letter
+                    | Class::Digit
                     | Class::Single
                     | Class::Katakana
                     | Class::Mark
@@ -417,12 +424,12 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
         }
         let Some((c, len)) = class_at(i) else { break };
         match c {
-            Class::Letter if prev == Class::Katakana => break,
+            Class::Letter | Class::Digit if prev == Class::Katakana => break,
             Class::Katakana if i > start && !matches!(prev, Class::Katakana | Class::Connector) => {
                 break
             }
-            Class::Letter | Class::Katakana => {
-                // Only non-ASCII letters get here.
+            Class::Letter | Class::Digit | Class::Katakana => {
+                // Only non-ASCII letters and digits get here.
                 ascii = false;
                 seen |= ALNUM;
                 prev = c;
@@ -531,6 +538,12 @@ fn wide(text: &str, i: usize) -> (Class, usize) {
         '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}' => Class::Mark,
         // Katakana and the prolonged sound mark: a run of them is one word.
         '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FE}' => Class::Katakana,
+        // Full-width forms of ASCII characters (NFKC makes them ASCII): of their ASCII
+        // class, but `＿`, which joins what the one-pass path does not join.
+        '\u{FF01}'..='\u{FF5E}' => match CLASSES[usize::from(halfwidth(c))] {
+            Class::Connector => Class::Unsupported,
+            class => class,
+        },
         // Apostrophes: folded to `'`.
         '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' => Class::MidBoth,
         // Quotes, dashes, symbols and spaces that break words and are no part of one (NFKC
@@ -561,14 +574,16 @@ fn wide(text: &str, i: usize) -> (Class, usize) {
         // CJK punctuation and the ideographic space.
         | '\u{3000}'..='\u{3002}'
         | '\u{300C}'..='\u{3011}'
-        | '\u{30FB}'
-        | '\u{FF01}'
-        | '\u{FF08}'
-        | '\u{FF09}'
-        | '\u{FF1F}' => Class::Other,
+        | '\u{30FB}' => Class::Other,
         _ => Class::Unsupported,
     };
     (class, c.len_utf8())
+}
+
+/// The ASCII character NFKC makes of a full-width form (`Ａ` to `A`, `，` to `,`).
+fn halfwidth(c: char) -> u8 {
+    debug_assert!(('\u{FF01}'..='\u{FF5E}').contains(&c));
+    (c as u32 - 0xFEE0) as u8
 }
 
 /// The canonical combining class of a Thai mark (0 for the marks that are starters): NFKC puts
@@ -695,6 +710,7 @@ pub fn normalize(paragraph: &str) -> Normalized {
 /// Folds one character before word segmentation; `None` drops it.
 fn fold(c: char) -> Option<char> {
     match c {
+        '\u{FF01}'..='\u{FF5E}' => fold(char::from(halfwidth(c))),
         // Apostrophes of every kind, so "don’t" and "don't" are the same word.
         '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{0060}' | '\u{00B4}' | '\u{2032}' => Some('\''),
         // Invisible characters scraped pages are full of; they would split words.
@@ -720,7 +736,7 @@ mod tests {
         /// The ASCII fast path finds exactly the words of the general path.
         #[test]
         fn chunked_paths_match_the_general_path(
-            s in "[aZ09_'.:,; \\-\"\t\n\r\x0B\x0Céß’‘“—–…\u{a0}\u{301}\u{200b}ﬁＡ１Жж北京اكٌـ한국ひがカターｶ々、。「」・\u{3000}\u{3099}！กาำเ\u{E31}\u{E38}\u{E3A}\u{E48}\u{E4C}๑]{0,40}"
+            s in "[aZ09_'.:,; \\-\"\t\n\r\x0B\x0Céß’‘“—–…\u{a0}\u{301}\u{200b}ﬁＡ１ａ０，：；．＿｀Жж北京اكٌـ한국ひがカターｶ々、。「」・\u{3000}\u{3099}！กาำเ\u{E31}\u{E38}\u{E3A}\u{E48}\u{E4C}๑]{0,40}"
         ) {
             prop_assert_eq!(normalize(&s), general(&s));
         }
@@ -839,6 +855,8 @@ mod tests {
     fn letters_taken_for_no_number_are_none() {
         let letters = ('\u{C0}'..='\u{24F}')
             .chain('\u{400}'..='\u{4FF}')
+            .chain('\u{3040}'..='\u{30FF}')
+            .chain('\u{4E00}'..='\u{9FFF}')
             .chain('\u{AC00}'..='\u{D7A3}');
         for c in letters {
             assert!(!c.is_numeric(), "{c:?}");
@@ -852,6 +870,7 @@ mod tests {
     #[test]
     fn every_fast_character_matches_the_general_path() {
         let fast = (0x80..0xE000)
+            .chain(0xFF00..0xFFF0)
             .filter_map(char::from_u32)
             .filter(|&c| wide(c.encode_utf8(&mut [0; 4]), 0).0 != Class::Unsupported);
         let mut checked = 0;
