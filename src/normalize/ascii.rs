@@ -225,7 +225,7 @@ fn marked_words<const TEXT: bool>(
     lower: &[u8],
     (word_bytes, blocks): (&[u64], &[Block]),
     connectors: bool,
-    (mut upper, offset): (&[usize], usize),
+    (upper, offset): (&[usize], usize),
     out: &mut Normalized,
     copy: impl Fn(Range<usize>, &mut Normalized),
 ) {
@@ -282,12 +282,7 @@ fn marked_words<const TEXT: bool>(
             }
             let capitalized = match text.as_bytes()[s] {
                 b if b.is_ascii() => b.is_ascii_uppercase(),
-                _ => {
-                    // Words come in order: the capitals before this one are passed for good.
-                    let at = offset + s;
-                    upper = &upper[upper.iter().take_while(|&&u| u < at).count()..];
-                    upper.first() == Some(&at)
-                }
+                _ => upper.binary_search(&(offset + s)).is_ok(),
             };
             let hash = crate::fingerprint::word_hash_at(lower, s, e);
             let last = 1 << (e - 1 - base);
