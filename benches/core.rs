@@ -8,7 +8,7 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use paradedup::fingerprint::{hash, near_keys, words_key};
-use paradedup::normalize::{normalize_into, words_into, Normalized};
+use paradedup::normalize::{normalize_into, word_hashes_into, Normalized};
 use paradedup::segment::{segment, Unit};
 use paradedup::Cleaner;
 
@@ -56,14 +56,14 @@ fn stages(c: &mut Criterion) {
         })
     });
     // Everything the search does to a paragraph before it looks anything up: its bytes'
-    // fingerprint, its words' hashes (without their text, as the search makes them) and their
-    // fingerprint.
+    // fingerprint, its words' hashes (without their text, capitals and labels, as the search
+    // makes them) and their fingerprint.
     group.bench_function("before matching (hash, words, words_key)", |b| {
         let mut out = Normalized::default();
         b.iter(|| {
             for u in &units {
                 black_box(hash(black_box(u).as_bytes()));
-                words_into(u, &mut out);
+                word_hashes_into(u, &mut out);
                 black_box(words_key(&out.hashes));
             }
         })

@@ -16,12 +16,13 @@
 //! members), so the cost is linear in the number of units, whatever the text.
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::ops::Range;
 
 use crate::buckets::Buckets;
 use crate::fingerprint::{hash, near_keys, words_key, NearKeys, Words};
-use crate::normalize::{normalize, normalize_into, words_into, Normalized};
+use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 
 /// Why a unit was removed.
@@ -167,11 +168,17 @@ pub fn decide(
         if lines.len() < run {
             lines.resize_with(run, Normalized::default);
         }
+        // The words' hashes are enough to find a repeat: their capitals and labels are found
+        // again for the few units a near candidate is confirmed for. Where they are not few (in
+        // a text of near repeats), they are found at once.
+        let flags = 8 * index.near.get_mut().confirmed > i;
         for (seg, line) in segments[i..i + run].iter().zip(&mut lines) {
-            // The words are enough to find a repeat; the boilerplate check reads the text.
-            match boilerplate {
-                None => words_into(&text[seg.start..seg.end], line),
-                Some(_) => normalize_into(&text[seg.start..seg.end], line),
+            let unit = &text[seg.start..seg.end];
+            // The boilerplate check reads the text.
+            match (boilerplate, flags) {
+                (Some(_), _) => normalize_into(unit, line),
+                (None, true) => words_into(unit, line),
+                (None, false) => word_hashes_into(unit, line),
             }
         }
         let mut whole = None;
@@ -377,7 +384,8 @@ struct Index {
 /// Buffers of [`Index::best_near`]: the entries filed under a unit's keys, the candidates
 /// among them (with their shared keys and similarity bound), one candidate's normalized words,
 /// and the words (with their [`sorted`] hashes) of the entries compared so far in this text (a
-/// menu or a list makes the same entries candidates again and again).
+/// menu or a list makes the same entries candidates again and again); and how many units of
+/// this text had a candidate confirmed (which takes their capitals and labels).
 #[derive(Default)]
 struct NearScratch {
     touched: Vec<u32>,
@@ -385,6 +393,7 @@ struct NearScratch {
     candidates: Vec<(usize, u32, f64)>,
     entry_words: Normalized,
     known: Vec<(Words, Vec<(u64, usize)>)>,
+    confirmed: usize,
 }
 
 /// Buffers of [`decide`]: a unit (or what stays of a block), the lines of a block, the block.
@@ -421,7 +430,9 @@ impl Index {
         self.normalized.clear();
         self.buckets.clear();
         self.rests.clear();
-        self.near.get_mut().known.clear();
+        let near = self.near.get_mut();
+        near.known.clear();
+        near.confirmed = 0;
     }
 
     /// An exact or normalized match for the text at `range`, whose words are `normalized`.
@@ -449,8 +460,8 @@ impl Index {
         let id = *self.normalized.get(&key)?;
         let e = Some(&self.entries[id]).filter(|e| e.alive)?;
         let kept = match self.rests.get(&id) {
-            Some(kept) => std::borrow::Cow::Borrowed(kept),
-            None => std::borrow::Cow::Owned(normalize(&text[e.range.clone()])),
+            Some(kept) => Cow::Borrowed(kept),
+            None => Cow::Owned(normalize(&text[e.range.clone()])),
         };
         // The same words, confirmed by the same normalized text.
         let same = kept.hashes == query.0.hashes && kept.text == with_text(text, query.1).text;
@@ -475,7 +486,7 @@ impl Index {
             return (None, None);
         }
         let keys = near_keys(&query.0.hashes);
-        let found = self.best_near(text, &keys, query.0, threshold, own);
+        let found = self.best_near(text, &keys, query, threshold, own);
         (found, Some(keys))
     }
 
@@ -484,7 +495,7 @@ impl Index {
         &self,
         text: &str,
         keys: &NearKeys,
-        query: &Normalized,
+        (query, sources): Query<'_>,
         threshold: f64,
         own: &Range<usize>,
     ) -> Option<Decision> {
@@ -495,6 +506,7 @@ impl Index {
             candidates,
             entry_words,
             known,
+            confirmed,
         } = &mut *scratch;
         touched.clear();
         // Each entry's weight sums those of the keys it is filed under: sharing an end counts
@@ -559,7 +571,11 @@ impl Index {
             }
             let (kept, kept_order) = &known[at.get() as usize];
             let (words, order) = words.get_or_insert_with(|| {
-                let words = Words::new(query);
+                *confirmed += 1;
+                let words = match query.has_flags() {
+                    true => Words::new(query),
+                    false => Words::new(&flagged(text, sources, entry_words)),
+                };
                 let order = sorted(&words);
                 (words, order)
             });
@@ -629,7 +645,8 @@ impl Index {
             return Decision::Keep;
         }
         let keys = keys.insert(near_keys(&normalized.hashes));
-        self.best_near(text, keys, normalized, threshold, &(0..0))
+        let query = (normalized, std::slice::from_ref(&range));
+        self.best_near(text, keys, query, threshold, &(0..0))
             .unwrap_or(Decision::Keep)
     }
 
@@ -654,6 +671,25 @@ impl Index {
 /// The words of a unit (without their text when made by [`words_into`]) and the ranges of the
 /// text they are the words of, to make the text from when it is needed.
 type Query<'a> = (&'a Normalized, &'a [Range<usize>]);
+
+/// The words of the ranges of `text` in order, with their capitals and labels, made in `out`
+/// (for one range; several are joined in a new one).
+fn flagged<'a>(
+    text: &str,
+    ranges: &[Range<usize>],
+    out: &'a mut Normalized,
+) -> Cow<'a, Normalized> {
+    if let [range] = ranges {
+        words_into(&text[range.clone()], out);
+        return Cow::Borrowed(out);
+    }
+    let mut all = Normalized::default();
+    for range in ranges {
+        words_into(&text[range.clone()], out);
+        all.extend(out);
+    }
+    Cow::Owned(all)
+}
 
 /// The normalized form, with its text, of the ranges of `text` in order.
 fn with_text(text: &str, ranges: &[Range<usize>]) -> Normalized {
@@ -1096,6 +1132,29 @@ mod tests {
         // One line left of a block is not a repeat of itself.
         let t = "Read more about this story\nRead more about this story\n";
         assert_eq!(auto_reasons(t), [None, Some((Reason::Exact, 0))]);
+    }
+
+    #[test]
+    fn what_stays_of_a_block_keeps_its_facts() {
+        // The block's middle line goes; its other two read as one wrapped paragraph, a near
+        // repeat of the first one ("new" became "revised") unless it has a number the first
+        // one lacks. The search found its words without their labels: they are found again
+        // to confirm the candidate.
+        let text = |day| {
+            format!(
+                "The council met on Tuesday evening for day three of talks to\n\
+                 vote on the new budget plan for the coming year.\n\n\
+                 Advertisement\n\n\
+                 The council met on Tuesday evening for day {day} of talks to\n\
+                 Advertisement\n\
+                 vote on the revised budget plan for the coming year.\n"
+            )
+        };
+        let near = Some((Reason::Near, 0));
+        let got = auto_reasons(&text("three"));
+        assert_eq!(got, [None, None, near, Some((Reason::Exact, 1)), near]);
+        let got = auto_reasons(&text("3"));
+        assert_eq!(got, [None, None, None, Some((Reason::Exact, 1)), None]);
     }
 
     #[test]

@@ -102,7 +102,16 @@ pub struct Words {
 
 impl Words {
     /// The words of `normalized`.
+    ///
+    /// # Panics
+    ///
+    /// When `normalized` lacks its words' capitals and labels ([`Normalized::has_flags`]), as
+    /// one made by [`crate::normalize::word_hashes_into`] does.
     pub fn new(normalized: &Normalized) -> Words {
+        assert!(
+            normalized.has_flags(),
+            "words without their capitals and labels"
+        );
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
         let title_case = capitals * 2 > normalized.len();
         let mut facts = normalized.labels.clone();

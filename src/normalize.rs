@@ -22,12 +22,12 @@ pub struct Normalized {
     /// The words, lowercased, joined by single spaces.
     pub text: String,
     /// For each word of `text`, whether it started with a capital letter in the original: a
-    /// hint that the word is a name.
+    /// hint that the word is a name. Empty when made by [`word_hashes_into`].
     pub capitalized: Vec<bool>,
     /// For each word of `text`, its [`crate::fingerprint::word_hash`].
     pub hashes: Vec<u64>,
     /// For each word of `text`, whether it is a label (see [`is_label`]): a number, or one
-    /// character ("Plan A").
+    /// character ("Plan A"). Empty when made by [`word_hashes_into`].
     pub labels: Vec<bool>,
 }
 
@@ -40,12 +40,18 @@ impl Normalized {
 
     /// The number of words.
     pub fn len(&self) -> usize {
-        self.capitalized.len()
+        self.hashes.len()
     }
 
     /// Whether the paragraph has no words at all (only punctuation, symbols or space).
     pub fn is_empty(&self) -> bool {
-        self.capitalized.is_empty()
+        self.hashes.is_empty()
+    }
+
+    /// Whether each word's capital and label are known: not when it was made by
+    /// [`word_hashes_into`].
+    pub fn has_flags(&self) -> bool {
+        self.capitalized.len() == self.len()
     }
 
     /// Empties it, keeping the memory.
@@ -163,13 +169,14 @@ fn numeric(c: char) -> bool {
 /// characters) goes through the general path: no word spans whitespace, so chunks are
 /// independent.
 pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
-    normalize_with::<true>(paragraph, out);
+    normalize_with::<true, true>(paragraph, out);
 }
 
 /// [`normalize_into`] without the normalized text: `out.text` is left empty, and only the
-/// words' hashes, capitals and labels are filled in. Finding a repeat needs no more (the
-/// fingerprint of the normalized form is [`crate::fingerprint::words_key`]); the text is made
-/// again only to confirm a normalized match.
+/// words' hashes, capitals and labels are filled in: all it takes to confirm a near repeat
+/// ([`crate::fingerprint::Words`]). The fingerprint of the normalized form is
+/// [`crate::fingerprint::words_key`] of the hashes; the text is made only to confirm a
+/// normalized match.
 ///
 /// ```
 /// use paradedup::fingerprint::words_key;
@@ -182,17 +189,38 @@ pub fn normalize_into(paragraph: &str, out: &mut Normalized) {
 /// assert_eq!(words_key(&words.hashes), words_key(&normalize("THE MAYOR'S SPEECH — IN FULL").hashes));
 /// ```
 pub fn words_into(paragraph: &str, out: &mut Normalized) {
-    normalize_with::<false>(paragraph, out);
+    normalize_with::<false, true>(paragraph, out);
 }
 
-/// [`normalize_into`], with the normalized text when `TEXT`.
-fn normalize_with<const TEXT: bool>(paragraph: &str, out: &mut Normalized) {
+/// [`words_into`] without the words' capitals and labels: only `out.hashes` is filled in (its
+/// other fields are left empty). That is all it takes to find an exact or normalized repeat
+/// ([`crate::fingerprint::words_key`]) and the candidates for a near one
+/// ([`crate::fingerprint::near_keys`]); the capitals and labels, which tell two similar
+/// paragraphs apart, are needed only to confirm a candidate, and are found then with
+/// [`words_into`]. Skipping them makes this the fastest way to a paragraph's word hashes.
+///
+/// ```
+/// use paradedup::normalize::{normalize, word_hashes_into, Normalized};
+///
+/// let mut words = Normalized::default();
+/// word_hashes_into("Plan A: the Mayor’s speech", &mut words);
+/// assert_eq!(words.hashes, normalize("plan a the mayor's speech").hashes);
+/// assert_eq!(words.len(), 5);
+/// assert!(!words.has_flags() && words.capitalized.is_empty() && words.labels.is_empty());
+/// ```
+pub fn word_hashes_into(paragraph: &str, out: &mut Normalized) {
+    normalize_with::<false, false>(paragraph, out);
+}
+
+/// [`normalize_into`], with the normalized text when `TEXT` (which needs `FLAGS`), and the
+/// words' capitals and labels when `FLAGS`.
+fn normalize_with<const TEXT: bool, const FLAGS: bool>(paragraph: &str, out: &mut Normalized) {
     out.clear();
     let done = ASCII.with_borrow_mut(|(stand_in, upper, scratch)| {
         if paragraph.is_ascii() {
-            ascii::words::<TEXT>(paragraph, &[], scratch, out);
+            ascii::words::<TEXT, FLAGS>(paragraph, &[], scratch, out);
         } else if stand_ins(paragraph, stand_in, upper) {
-            ascii::words::<TEXT>(stand_in, upper, scratch, out);
+            ascii::words::<TEXT, FLAGS>(stand_in, upper, scratch, out);
         } else {
             return false;
         }
@@ -207,6 +235,10 @@ fn normalize_with<const TEXT: bool>(paragraph: &str, out: &mut Normalized) {
         by_chunks(paragraph, out);
         if !TEXT {
             out.text.clear();
+        }
+        if !FLAGS {
+            out.capitalized.clear();
+            out.labels.clear();
         }
     }
 }
@@ -774,6 +806,24 @@ mod tests {
             prop_assert_eq!(&without.capitalized, &with.capitalized);
             prop_assert_eq!(&without.labels, &with.labels);
             prop_assert_eq!(without.text, "");
+        }
+
+        /// Without capitals and labels either, the same hashes, and the capitals and labels
+        /// left empty (not half filled in), on every path.
+        #[test]
+        fn word_hashes_into_gives_only_the_hashes(
+            s in "([aZ09_'.:,;` \n]{1,9}|[A-Za-z]{3,70}|’|—|[éÉЖж]{1,3}|ﬁ|北京|\u{301}){0,30}"
+        ) {
+            let with = normalize(&s);
+            let mut hashes = Normalized::default();
+            // Left from an earlier paragraph: nothing of it may stay.
+            normalize_into("Plan A, day 3", &mut hashes);
+            word_hashes_into(&s, &mut hashes);
+            prop_assert_eq!(&hashes.hashes, &with.hashes);
+            prop_assert_eq!(hashes.len(), with.len());
+            prop_assert!(hashes.capitalized.is_empty() && hashes.labels.is_empty());
+            prop_assert!(hashes.text.is_empty());
+            prop_assert_eq!(hashes.has_flags(), with.is_empty());
         }
 
         /// Each word's label is that of the word read on its own (a number, or one character),

@@ -80,11 +80,12 @@ const WINDOW: usize = 1 << 16;
 
 /// Appends the words of `text` to `out`: ASCII, and lowercase letters of other scripts that
 /// were uppercase where `upper` says (byte offsets into `text`, in order). Without `TEXT`, only
-/// their hashes, capitals and labels (see [`super::words_into`]).
+/// their hashes, capitals and labels (see [`super::words_into`]); without `FLAGS` either, only
+/// their hashes (see [`super::word_hashes_into`]).
 ///
 /// No word spans whitespace, so a long paragraph is read in windows that end at whitespace:
 /// the scratch space stays small however long the paragraph.
-pub(super) fn words<const TEXT: bool>(
+pub(super) fn words<const TEXT: bool, const FLAGS: bool>(
     text: &str,
     upper: &[usize],
     scratch: &mut Scratch,
@@ -95,21 +96,21 @@ pub(super) fn words<const TEXT: bool>(
         let cut = (text.as_bytes()[from + WINDOW..].iter())
             .position(u8::is_ascii_whitespace)
             .map_or(text.len(), |n| from + WINDOW + n);
-        window_words::<TEXT>(&text[from..cut], (upper, from), scratch, out);
+        window_words::<TEXT, FLAGS>(&text[from..cut], (upper, from), scratch, out);
         from = cut;
     }
-    window_words::<TEXT>(&text[from..], (upper, from), scratch, out);
+    window_words::<TEXT, FLAGS>(&text[from..], (upper, from), scratch, out);
 }
 
 /// Appends the words of `text`, which starts at byte `offset` of the text `upper` is about,
 /// to `out`; see [`words`].
-fn window_words<const TEXT: bool>(
+fn window_words<const TEXT: bool, const FLAGS: bool>(
     text: &str,
     (upper, offset): (&[usize], usize),
     scratch: &mut Scratch,
     out: &mut Normalized,
 ) {
-    if text.len() <= 64 && one_block::<TEXT>(text, (upper, offset), out) {
+    if text.len() <= 64 && one_block::<TEXT, FLAGS>(text, (upper, offset), out) {
         return;
     }
     let Scratch {
@@ -145,7 +146,7 @@ fn window_words<const TEXT: bool>(
     }));
     let connectors = blocks.iter().any(|b| b.connector != 0);
     let copy = |run: Range<usize>, out: &mut Normalized| out.text.push_str(&lower[run]);
-    marked_words::<TEXT>(
+    marked_words::<TEXT, FLAGS>(
         text,
         lower.as_bytes(),
         (word_bytes, blocks),
@@ -159,7 +160,7 @@ fn window_words<const TEXT: bool>(
 /// [`window_words`] for a text of at most 64 bytes, with its lowercase copy on the stack: most
 /// paragraphs of scraped pages are menu items, captions and bylines. Returns false, having done
 /// nothing, for a text with `` ` `` (the general path folds it).
-fn one_block<const TEXT: bool>(
+fn one_block<const TEXT: bool, const FLAGS: bool>(
     text: &str,
     (upper, offset): (&[usize], usize),
     out: &mut Normalized,
@@ -185,7 +186,7 @@ fn one_block<const TEXT: bool>(
     let word = word_mask(block, Block::default(), Block::default());
     let copy = |run: Range<usize>, out: &mut Normalized| out.text.push_str(&lower_text[run]);
     let connectors = block.connector != 0;
-    marked_words::<TEXT>(
+    marked_words::<TEXT, FLAGS>(
         text,
         &lower,
         (&[word], &[block]),
@@ -219,8 +220,9 @@ fn word_mask(block: Block, before: Block, after: Block) -> u64 {
 /// Appends the words of `text` to `out`: the runs of bits of `word_bytes` (block by block),
 /// hashed from `lower`, its lowercase form (with `` ` `` folded), labels found by the masks of
 /// `blocks`. With `TEXT`, `copy` appends a run of `text` in lowercase to the normalized text;
-/// `connectors` says whether there is a `_` at all.
-fn marked_words<const TEXT: bool>(
+/// without `FLAGS`, the words' capitals and labels are not found. `connectors` says whether
+/// there is a `_` at all.
+fn marked_words<const TEXT: bool, const FLAGS: bool>(
     text: &str,
     lower: &[u8],
     (word_bytes, blocks): (&[u64], &[Block]),
@@ -280,11 +282,15 @@ fn marked_words<const TEXT: bool>(
                     None => Some((s, e)),
                 };
             }
+            let hash = crate::fingerprint::word_hash_at(lower, s, e);
+            if !FLAGS {
+                out.hashes.push(hash);
+                continue;
+            }
             let capitalized = match text.as_bytes()[s] {
                 b if b.is_ascii() => b.is_ascii_uppercase(),
                 _ => upper.binary_search(&(offset + s)).is_ok(),
             };
-            let hash = crate::fingerprint::word_hash_at(lower, s, e);
             let last = 1 << (e - 1 - base);
             let label = match wide_ends & last {
                 0 => label_ends & last != 0,
