@@ -229,15 +229,15 @@ pub fn decide(
                 one_raw.is_some(),
                 &mut keys,
             );
-            let long = is_long(seg);
-            if long && !kept_long {
-                // The first long line stays: without one, a second run would read the text
-                // as hard-wrapped and cut it into other units (and cleaning twice could remove
-                // more than cleaning once).
+            // The first long line stays: without one, a second run would read the text as
+            // hard-wrapped and cut it into other units (and cleaning twice could remove more
+            // than cleaning once). Once one is kept, no line needs measuring.
+            let first_long = !kept_long && is_long(seg);
+            if first_long {
                 decision = Decision::Keep;
             }
             if decision == Decision::Keep {
-                kept_long |= long;
+                kept_long |= first_long;
                 index.insert(j, range, normalized, prints, keys.as_ref());
             }
             decisions.push(decision);
