@@ -527,9 +527,8 @@ impl Index {
         }
         // Candidates that cannot reach the threshold (going by their number of words and their
         // sketch) are dropped before the best are confirmed. Every weight is set back to zero.
+        // The words' sketch bits are found for the first entry that gets that far.
         query_bits.clear();
-        query_bits.extend(query.hashes.iter().map(|&w| sketch_bits(w)));
-        let query_bits = &query_bits[..];
         candidates.clear();
         let found = touched
             .iter()
@@ -541,7 +540,13 @@ impl Index {
                 let possible = entry.alive
                     && !own.contains(&entry.unit)
                     && dice_bound(query.len(), entry.words as usize) >= threshold;
-                let bound = possible.then(|| sketch_bound(query_bits, entry))?;
+                if !possible {
+                    return None;
+                }
+                if query_bits.is_empty() {
+                    query_bits.extend(query.hashes.iter().map(|&w| sketch_bits(w)));
+                }
+                let bound = sketch_bound(query_bits, entry);
                 (bound >= threshold).then_some((e, shared, bound))
             });
         candidates.extend(found);
