@@ -579,7 +579,10 @@ impl Index {
                 *confirmed += 1;
                 let words = match query.has_flags() {
                     true => Words::new(query),
-                    false => Words::new(&flagged(text, sources, entry_words)),
+                    false => {
+                        joined(text, sources, words_into, entry_words);
+                        Words::new(entry_words)
+                    }
                 };
                 let order = sorted(&words);
                 (words, order)
@@ -677,35 +680,30 @@ impl Index {
 /// text they are the words of, to make the text from when it is needed.
 type Query<'a> = (&'a Normalized, &'a [Range<usize>]);
 
-/// The words of the ranges of `text` in order, with their capitals and labels, made in `out`
-/// (for one range; several are joined in a new one).
-fn flagged<'a>(
-    text: &str,
-    ranges: &[Range<usize>],
-    out: &'a mut Normalized,
-) -> Cow<'a, Normalized> {
-    if let [range] = ranges {
-        words_into(&text[range.clone()], out);
-        return Cow::Borrowed(out);
-    }
-    let mut all = Normalized::default();
-    for range in ranges {
-        words_into(&text[range.clone()], out);
-        all.extend(out);
-    }
-    Cow::Owned(all)
-}
-
 /// The normalized form, with its text, of the ranges of `text` in order.
 fn with_text(text: &str, ranges: &[Range<usize>]) -> Normalized {
-    if let [range] = ranges {
-        return normalize(&text[range.clone()]);
-    }
     let mut all = Normalized::default();
-    for range in ranges {
-        all.extend(&normalize(&text[range.clone()]));
-    }
+    joined(text, ranges, normalize_into, &mut all);
     all
+}
+
+/// The words of the ranges of `text` in order, as `words` makes them ([`normalize_into`] or
+/// [`words_into`]), into `out`.
+fn joined(
+    text: &str,
+    ranges: &[Range<usize>],
+    words: fn(&str, &mut Normalized),
+    out: &mut Normalized,
+) {
+    if let [range] = ranges {
+        return words(&text[range.clone()], out);
+    }
+    out.clear();
+    let mut one = Normalized::default();
+    for range in ranges {
+        words(&text[range.clone()], &mut one);
+        out.extend(&one);
+    }
 }
 
 /// The fingerprints of a unit: the xxh3 of its bytes and the [`words_key`] of its words.

@@ -794,9 +794,11 @@ mod tests {
         }
 
         /// Without its text, a paragraph has the same words (hashes, capitals and labels) as
-        /// with it, on every path: one block, longer, stand-ins, and the general path.
+        /// with it, on every path: one block, longer, stand-ins, and the general path. Without
+        /// capitals and labels either, the same hashes, and the capitals and labels left empty
+        /// (not half filled in).
         #[test]
-        fn words_into_gives_the_words_without_the_text(
+        fn words_without_the_text_are_the_same_words(
             s in "([aZ09_'.:,;` \n]{1,9}|[A-Za-z]{3,70}|’|—|[éÉЖж]{1,3}|ﬁ|北京|\u{301}){0,30}"
         ) {
             let with = normalize(&s);
@@ -806,15 +808,6 @@ mod tests {
             prop_assert_eq!(&without.capitalized, &with.capitalized);
             prop_assert_eq!(&without.labels, &with.labels);
             prop_assert_eq!(without.text, "");
-        }
-
-        /// Without capitals and labels either, the same hashes, and the capitals and labels
-        /// left empty (not half filled in), on every path.
-        #[test]
-        fn word_hashes_into_gives_only_the_hashes(
-            s in "([aZ09_'.:,;` \n]{1,9}|[A-Za-z]{3,70}|’|—|[éÉЖж]{1,3}|ﬁ|北京|\u{301}){0,30}"
-        ) {
-            let with = normalize(&s);
             let mut hashes = Normalized::default();
             // Left from an earlier paragraph: nothing of it may stay.
             normalize_into("Plan A, day 3", &mut hashes);
