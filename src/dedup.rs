@@ -580,6 +580,11 @@ impl Index {
                 known.push((words, order));
             }
             let (kept, kept_order) = &known[at.get() as usize];
+            // The cheapest test first, on the words' hashes alone: it passes over most
+            // siblings in a list without finding the unit's capitals and labels.
+            if !one_edit_hashes(&kept.hashes, &query.hashes) {
+                continue;
+            }
             let (words, order) = words.get_or_insert_with(|| {
                 *confirmed += 1;
                 let words = match query.has_flags() {
@@ -801,13 +806,16 @@ fn near_sorted(
     (b, sb): (&Words, &[(u64, usize)]),
     threshold: f64,
 ) -> Option<f64> {
+    if !one_edit(a, b) {
+        return None;
+    }
     let (mut only_a, mut facts) = (0, false);
     each_difference(sa, sb, |in_a, i| {
         only_a += usize::from(in_a);
         facts |= if in_a { a.facts[i] } else { b.facts[i] };
     });
     let sim = dice(a, b, only_a);
-    (sim >= threshold && !facts && one_edit(a, b)).then_some(sim)
+    (sim >= threshold && !facts).then_some(sim)
 }
 
 /// The hashes of `words` sorted, each with the index of its word: two such lists are compared
@@ -852,11 +860,15 @@ pub const MIN_REPLACE_WORDS: usize = 6;
 /// mean a template filled in twice (menu entries, recipe lines, table rows), not a repeat.
 /// Paragraphs of [`LONG_UNIT_WORDS`] words or more pass: there, similarity alone decides.
 pub fn one_edit(a: &Words, b: &Words) -> bool {
+    one_edit_hashes(&a.hashes, &b.hashes)
+}
+
+/// [`one_edit`] of two units' word hashes.
+fn one_edit_hashes(a: &[u64], b: &[u64]) -> bool {
     let shorter = a.len().min(b.len());
     if shorter >= LONG_UNIT_WORDS {
         return true;
     }
-    let (a, b) = (&a.hashes[..], &b.hashes[..]);
     let same = |(x, y): &(&u64, &u64)| x == y;
     let prefix = a.iter().zip(b).take_while(same).count();
     let (a, b) = (&a[prefix..], &b[prefix..]);
