@@ -144,13 +144,14 @@ fn is_wide_label(word: &str) -> bool {
 }
 
 /// [`char::is_numeric`], without its table lookup for the letters of the scripts most scraped
-/// text is in (Latin, Cyrillic, kana, CJK ideographs, Hangul syllables), none of which is
-/// numeric (a test checks it).
+/// text is in (Latin, Cyrillic, Thai letters and marks, kana, CJK ideographs, Hangul syllables),
+/// none of which is numeric (a test checks it).
 fn numeric(c: char) -> bool {
     match c {
         '\0'..='\u{7F}' => c.is_ascii_digit(),
         '\u{C0}'..='\u{24F}'
         | '\u{400}'..='\u{4FF}'
+        | '\u{E01}'..='\u{E4F}'
         | '\u{3040}'..='\u{30FF}'
         | '\u{4E00}'..='\u{9FFF}'
         | '\u{AC00}'..='\u{D7A3}' => false,
@@ -369,6 +370,7 @@ fn by_chunks(paragraph: &str, out: &mut Normalized) {
                     | Class::Single
                     | Class::Katakana
                     | Class::Mark
+                    | Class::Am
                     | Class::Unsupported,
                     _,
                 ) => 0,
@@ -415,23 +417,37 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
     if let Some((Class::Single, len)) = class_at(start) {
         // UAX #29 joins an ideograph, a hiragana or a Thai letter to nothing but the marks
         // after it. NFKC would reorder marks out of canonical order: they go to the general path.
-        let mut end = start + len;
-        let mut last = 0;
-        while let Some((Class::Mark, len)) = class_at(end) {
-            let order = thai_mark_order(&text[end..end + len]);
-            if order != 0 && order < last {
+        // The first character as it is written, where it starts and ends.
+        let (mut first, mut from, mut end) = (&text[start..start + len], start, start + len);
+        loop {
+            let mut last = 0;
+            while let Some((Class::Mark, len)) = class_at(end) {
+                let order = thai_mark_order(&text[end..end + len]);
+                if order != 0 && order < last {
+                    return None;
+                }
+                last = order;
+                end += len;
+            }
+            let next = class_at(end).map(|a| a.0);
+            if next == Some(Class::Unsupported) {
                 return None;
             }
-            last = order;
-            end += len;
+            let at = out.begin_word();
+            out.text.push_str(first);
+            out.text.push_str(&text[from + first.len()..end]);
+            // NFKC makes SARA AM the mark NIKHAHIT, which ends this word, and the letter
+            // SARA AA, which starts the next one (a starter each: nothing is reordered).
+            let am = next == Some(Class::Am);
+            if am {
+                out.text.push('\u{0E4D}');
+            }
+            out.end_word(at, false);
+            if !am {
+                return Some(end);
+            }
+            (first, from, end) = ("\u{0E32}", end, end + '\u{0E33}'.len_utf8());
         }
-        if class_at(end).map(|a| a.0) == Some(Class::Unsupported) {
-            return None;
-        }
-        let at = out.begin_word();
-        out.text.push_str(&text[start..end]);
-        out.end_word(at, false);
-        return Some(end);
     }
     // The flags of every character so far, OR-ed.
     let mut seen = 0;
@@ -467,10 +483,10 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
                 prev = c;
                 i += len;
             }
-            Class::Unsupported | Class::Mark => return None,
+            Class::Unsupported | Class::Mark | Class::Am => return None,
             Class::MidLetter | Class::MidBoth | Class::MidNum => {
                 let after = class_at(i + len).map(|a| a.0);
-                if matches!(after, Some(Class::Unsupported | Class::Mark)) {
+                if matches!(after, Some(Class::Unsupported | Class::Mark | Class::Am)) {
                     return None;
                 }
                 let joins = matches!(
@@ -568,6 +584,7 @@ fn wide(text: &str, i: usize) -> (Class, usize) {
         | '\u{0E32}'
         | '\u{0E40}'..='\u{0E46}' => Class::Single,
         '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}' => Class::Mark,
+        '\u{0E33}' => Class::Am,
         // Katakana and the prolonged sound mark: a run of them is one word.
         '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FE}' => Class::Katakana,
         // Full-width forms of ASCII characters (NFKC makes them ASCII): of their ASCII
@@ -693,6 +710,9 @@ enum Class {
     Katakana,
     /// A Thai vowel or tone mark: part of the word of the letter before it.
     Mark,
+    /// Thai SARA AM (`ำ`): a mark of the word of the letter before it, and the letter of the
+    /// next word, once NFKC has split it in two.
+    Am,
     /// MidLetter (`:`): joins two letters.
     MidLetter,
     /// MidNumLet and Single_Quote (`.`, `'`, and the apostrophes folded to `'`): join two
@@ -900,7 +920,8 @@ mod tests {
             .chain('\u{400}'..='\u{4FF}')
             .chain('\u{3040}'..='\u{30FF}')
             .chain('\u{4E00}'..='\u{9FFF}')
-            .chain('\u{AC00}'..='\u{D7A3}');
+            .chain('\u{AC00}'..='\u{D7A3}')
+            .chain('\u{E01}'..='\u{E4F}');
         for c in letters {
             assert!(!c.is_numeric(), "{c:?}");
             assert!(!numeric(c));
@@ -941,6 +962,11 @@ mod tests {
                 "{}\u{E38}\u{E48}",
                 "{}\u{E48}\u{E38}",
                 "ก\u{E38}{}",
+                "ก\u{E49}{}",
+                "ก{}\u{E48}",
+                "ก{}ก",
+                "{}ก",
+                "ก{}\u{E38}\u{E48}",
             ] {
                 let s = context.replace("{}", &c.to_string());
                 assert_eq!(normalize(&s), general(&s), "{c:?} in {s:?}");
