@@ -35,12 +35,18 @@ pub fn word_hash(word: &[u8]) -> u64 {
     let r8 = |at: usize| u64::from_le_bytes(word[at..at + 8].try_into().unwrap());
     // Two 64-bit halves that together hold every byte (they overlap for odd lengths).
     let (a, b) = match n {
-        // Every byte, little-endian, in one half.
-        ..=8 => {
-            let mut bytes = [0; 8];
-            bytes[..n].copy_from_slice(word);
-            (u64::from_le_bytes(bytes), 0)
+        // Every byte, little-endian, in one half: from two loads that overlap where the word
+        // is shorter than them (an overlapping byte is the same byte in both).
+        4..=8 => {
+            let r4 =
+                |at: usize| u64::from(u32::from_le_bytes(word[at..at + 4].try_into().unwrap()));
+            (r4(0) | r4(n - 4) << (8 * (n - 4)), 0)
         }
+        1..=3 => {
+            let byte = |at: usize| u64::from(word[at]) << (8 * at);
+            (byte(0) | byte(n / 2) | byte(n - 1), 0)
+        }
+        0 => (0, 0),
         9..=16 => (r8(0), r8(n - 8)),
         _ => {
             let mut h = 0;
