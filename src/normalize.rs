@@ -99,9 +99,14 @@ impl Normalized {
 
     /// Ends the word whose text began at `at`.
     fn end_word(&mut self, at: usize, capitalized: bool) {
-        let word = &self.text[at..];
-        let hash = crate::fingerprint::word_hash(word.as_bytes());
-        self.push_word(hash, capitalized, is_label(word));
+        let label = is_label(&self.text[at..]);
+        self.end_word_labelled(at, capitalized, label);
+    }
+
+    /// [`Normalized::end_word`] of a word known to be a label or not.
+    fn end_word_labelled(&mut self, at: usize, capitalized: bool, label: bool) {
+        let hash = crate::fingerprint::word_hash(&self.text.as_bytes()[at..]);
+        self.push_word(hash, capitalized, label);
     }
 
     /// Adds a word's hash, whether it was capitalized and whether it is a label; its text is
@@ -343,6 +348,7 @@ fn lowercase_letter(letter: char) -> Option<char> {
 /// The character-by-character pass over the text; see [`normalize_into`].
 fn by_chunks(paragraph: &str, out: &mut Normalized) {
     let bytes = paragraph.as_bytes();
+    let mut classes = Classes::new(paragraph);
     // Where the current whitespace-separated chunk starts, and the words before it.
     let mut chunk = 0;
     let mut mark = out.mark();
@@ -363,7 +369,7 @@ fn by_chunks(paragraph: &str, out: &mut Normalized) {
                 _ => 1,
             }
         } else {
-            match wide(paragraph, i) {
+            match classes.wide(i) {
                 (
                     Class::Letter
                     | Class::Digit
@@ -381,7 +387,7 @@ fn by_chunks(paragraph: &str, out: &mut Normalized) {
             i += skip;
             continue;
         }
-        match word(paragraph, i, out) {
+        match word(&mut classes, i, out) {
             Some(end) => i = end,
             None => {
                 // Something in this word needs the general path: redo the whole chunk there.
@@ -404,16 +410,10 @@ fn chunk_end(text: &str, i: usize) -> usize {
 
 /// Reads the word starting at byte `start` (a letter, digit or `_`) into `out`: returns where
 /// it ends, or `None` when it holds (or starts with) a character the fast path does not know.
-fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
+fn word(classes: &mut Classes<'_>, start: usize, out: &mut Normalized) -> Option<usize> {
+    let text = classes.text;
     let bytes = text.as_bytes();
-    let class_at = |i: usize| -> Option<(Class, usize)> {
-        let b = *bytes.get(i)?;
-        Some(if b < 0x80 {
-            (CLASSES[b as usize], 1)
-        } else {
-            wide(text, i)
-        })
-    };
+    let mut class_at = |i: usize| classes.at(i);
     if let Some((Class::Single, len)) = class_at(start) {
         // UAX #29 joins an ideograph, a hiragana or a Thai letter to nothing but the marks
         // after it. NFKC would reorder marks out of canonical order: they go to the general path.
@@ -442,7 +442,9 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
             if am {
                 out.text.push('\u{0E4D}');
             }
-            out.end_word(at, false);
+            // One character alone is a label; none of these characters is a number.
+            let label = out.text.len() - at == first.len();
+            out.end_word_labelled(at, false, label);
             if !am {
                 return Some(end);
             }
@@ -526,10 +528,15 @@ fn word(text: &str, start: usize, out: &mut Normalized) -> Option<usize> {
             out.text.replace_range(at.., &folded);
         }
     } else {
-        let folded = source.chars().map(|c| fold(c).unwrap_or(c));
-        out.text.extend(folded.flat_map(char::to_lowercase));
+        for c in source.chars().map(|c| fold(c).unwrap_or(c)) {
+            match caseless(c) {
+                true => out.text.push(c),
+                false => out.text.extend(c.to_lowercase()),
+            }
+        }
     }
-    let capitalized = source.chars().next().is_some_and(char::is_uppercase);
+    let first = source.chars().next();
+    let capitalized = first.is_some_and(|c| !caseless(c) && c.is_uppercase());
     out.end_word(at, capitalized);
     Some(i)
 }
@@ -556,6 +563,41 @@ const FLAGS: [u8; 256] = {
     }
     table
 };
+
+/// The classes of the characters of a text, read forwards: each pass over a character asks
+/// for its class more than once (where a word ends, where the next begins), and a non-ASCII
+/// one is looked up once.
+struct Classes<'a> {
+    text: &'a str,
+    /// The last non-ASCII character looked up: where it is, its class and length.
+    last: (usize, (Class, usize)),
+}
+
+impl<'a> Classes<'a> {
+    fn new(text: &'a str) -> Classes<'a> {
+        Classes {
+            text,
+            last: (usize::MAX, (Class::Other, 0)),
+        }
+    }
+
+    /// The class of the character at byte `i` and its length, `None` past the end.
+    fn at(&mut self, i: usize) -> Option<(Class, usize)> {
+        let b = *self.text.as_bytes().get(i)?;
+        Some(match b < 0x80 {
+            true => (CLASSES[usize::from(b)], 1),
+            false => self.wide(i),
+        })
+    }
+
+    /// [`wide`] of the non-ASCII character at byte `i`.
+    fn wide(&mut self, i: usize) -> (Class, usize) {
+        if self.last.0 != i {
+            self.last = (i, wide(self.text, i));
+        }
+        self.last.1
+    }
+}
 
 /// The class of the non-ASCII character at byte `i`, and its length in bytes.
 fn wide(text: &str, i: usize) -> (Class, usize) {
