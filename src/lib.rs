@@ -89,6 +89,9 @@ impl Cleaner {
     /// [`Cleaned::left_as_is`]).
     pub fn clean_page<'t>(&self, text: &'t str, site: Option<&PageSite<'_>>) -> Cleaned<'t> {
         let segments = segment::segment(text, self.unit);
+        // Only a site with boilerplate needs its pages' paragraphs checked (which takes their
+        // normalized text): most sites of a crawl have a page or two, and none.
+        let site = site.filter(|s| s.counts.is_some_and(|c| !c.counts.is_empty()));
         let first_words = site.filter(|s| s.title.is_none()).and_then(|_| {
             segments.iter().find_map(|seg| {
                 let n = normalize::normalize(&text[seg.start..seg.end]);
