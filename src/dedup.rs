@@ -797,18 +797,19 @@ fn dice_bound(a: usize, b: usize) -> f64 {
 /// The similarity of `b` to `a` when `b` is a near-duplicate of `a`: at least `threshold`
 /// similar, with the [`same_facts`], by [`one_edit`].
 pub fn near(a: &Words, b: &Words, threshold: f64) -> Option<f64> {
+    if !one_edit(a, b) {
+        return None;
+    }
     near_sorted((a, &sorted(a)), (b, &sorted(b)), threshold)
 }
 
-/// [`near`] of words given with their [`sorted`] hashes.
+/// [`near`] of words given with their [`sorted`] hashes and known to be [`one_edit`] apart
+/// (the search tests that first, before it finds a unit's capitals and labels).
 fn near_sorted(
     (a, sa): (&Words, &[(u64, usize)]),
     (b, sb): (&Words, &[(u64, usize)]),
     threshold: f64,
 ) -> Option<f64> {
-    if !one_edit(a, b) {
-        return None;
-    }
     let (mut only_a, mut facts) = (0, false);
     each_difference(sa, sb, |in_a, i| {
         only_a += usize::from(in_a);
