@@ -97,6 +97,14 @@ impl Normalized {
         self.text.len()
     }
 
+    /// Appends `c` lowercased to the text of the word being made.
+    fn push_lowercase(&mut self, c: char) {
+        match caseless(c) {
+            true => self.text.push(c),
+            false => self.text.extend(c.to_lowercase()),
+        }
+    }
+
     /// Ends the word whose text began at `at`.
     fn end_word(&mut self, at: usize, capitalized: bool) {
         let label = is_label(&self.text[at..]);
@@ -531,14 +539,10 @@ fn word(classes: &mut Classes<'_>, start: usize, out: &mut Normalized) -> Option
         }
     } else {
         for c in source.chars().map(|c| fold(c).unwrap_or(c)) {
-            match caseless(c) {
-                true => out.text.push(c),
-                false => out.text.extend(c.to_lowercase()),
-            }
+            out.push_lowercase(c);
         }
     }
-    let first = source.chars().next();
-    let capitalized = first.is_some_and(|c| !caseless(c) && c.is_uppercase());
+    let capitalized = source.chars().next().is_some_and(capital);
     out.end_word(at, capitalized);
     Some(i)
 }
@@ -726,14 +730,9 @@ fn unicode_words(paragraph: &str, out: &mut Normalized) {
         for word in folded.unicode_words().map(|w| w.trim_start()) {
             let at = out.begin_word();
             for c in word.chars() {
-                if caseless(c) {
-                    out.text.push(c);
-                } else {
-                    out.text.extend(c.to_lowercase());
-                }
+                out.push_lowercase(c);
             }
-            let first = word.chars().next();
-            let capitalized = first.is_some_and(|c| !caseless(c) && c.is_uppercase());
+            let capitalized = word.chars().next().is_some_and(capital);
             out.end_word(at, capitalized);
         }
         if folded.capacity() > MAX_KEPT_SCRATCH {
@@ -742,8 +741,13 @@ fn unicode_words(paragraph: &str, out: &mut Normalized) {
     });
 }
 
+/// Whether `c` is a capital letter (the case tables are skipped for [`caseless`] scripts).
+fn capital(c: char) -> bool {
+    !caseless(c) && c.is_uppercase()
+}
+
 /// Whether `c` is in a script without case (Arabic, Thai, kana, CJK, Hangul syllables), so
-/// it is its own lowercase and no capital: the general path skips the case tables for them.
+/// it is its own lowercase and no capital: the case tables are skipped for them.
 fn caseless(c: char) -> bool {
     matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0E00}'..='\u{0E7F}' | '\u{3040}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
 }
