@@ -427,8 +427,8 @@ fn word(classes: &mut Classes<'_>, start: usize, out: &mut Normalized) -> Option
     if let Some((Class::Single, len)) = class_at(start) {
         // UAX #29 joins an ideograph, a hiragana or a Thai letter to nothing but the marks
         // after it. NFKC would reorder marks out of canonical order: they go to the general path.
-        // The first character as it is written, where it starts and ends.
-        let (mut first, mut from, mut end) = (&text[start..start + len], start, start + len);
+        // The word's first character (as NFKC makes it), where its marks start, and its end.
+        let (mut first, mut marks, mut end) = (&text[start..start + len], start + len, start + len);
         loop {
             let mut last = 0;
             while let Some((Class::Mark, len)) = class_at(end) {
@@ -445,7 +445,7 @@ fn word(classes: &mut Classes<'_>, start: usize, out: &mut Normalized) -> Option
             }
             let at = out.begin_word();
             out.text.push_str(first);
-            out.text.push_str(&text[from + first.len()..end]);
+            out.text.push_str(&text[marks..end]);
             // NFKC makes SARA AM the mark NIKHAHIT, which ends this word, and the letter
             // SARA AA, which starts the next one (a starter each: nothing is reordered).
             let am = next == Some(Class::Am);
@@ -458,7 +458,8 @@ fn word(classes: &mut Classes<'_>, start: usize, out: &mut Normalized) -> Option
             if !am {
                 return Some(end);
             }
-            (first, from, end) = ("\u{0E32}", end, end + '\u{0E33}'.len_utf8());
+            end += '\u{0E33}'.len_utf8();
+            (first, marks) = ("\u{0E32}", end);
         }
     }
     // The flags of every character so far, OR-ed.
