@@ -392,7 +392,7 @@ struct NearScratch {
     query_bits: Vec<[u64; 2]>,
     candidates: Vec<(usize, u32, f64)>,
     entry_words: Normalized,
-    known: Vec<Words>,
+    known: Vec<(Words, Order)>,
     confirmed: usize,
 }
 
@@ -576,25 +576,26 @@ impl Index {
                     }
                 };
                 at.set(known.len() as u32);
-                known.push(words);
+                known.push((words, Order::new()));
             }
-            let kept = &known[at.get() as usize];
+            let (kept, kept_order) = &known[at.get() as usize];
             // The cheapest test first, on the words' hashes alone: it passes over most
             // siblings in a list without finding the unit's capitals and labels.
             if !one_edit_hashes(&kept.hashes, &query.hashes) {
                 continue;
             }
-            let words = words.get_or_insert_with(|| {
+            let (words, order) = words.get_or_insert_with(|| {
                 *confirmed += 1;
-                match query.has_flags() {
+                let words = match query.has_flags() {
                     true => Words::new(query),
                     false => {
                         joined(text, sources, words_into, entry_words);
                         Words::new(entry_words)
                     }
-                }
+                };
+                (words, Order::new())
             });
-            if let Some(sim) = near_one_edit(kept, words, threshold) {
+            if let Some(sim) = near_one_edit((kept, kept_order), (words, order), threshold) {
                 if best.is_none_or(|(_, s)| sim > s) {
                     best = Some((entry.unit, sim));
                 }
@@ -797,49 +798,70 @@ pub fn near(a: &Words, b: &Words, threshold: f64) -> Option<f64> {
     if !one_edit(a, b) {
         return None;
     }
-    near_one_edit(a, b, threshold)
+    near_one_edit((a, &Order::new()), (b, &Order::new()), threshold)
 }
 
+/// The [`sorted`] hashes of a unit's words, sorted when first needed: a unit compared with
+/// several others is sorted once.
+type Order = std::cell::OnceCell<Vec<(u64, usize)>>;
+
 /// [`near`] of two units known to be [`one_edit`] apart (the search tests that first, before
-/// it finds a unit's capitals and labels).
+/// it finds a unit's capitals and labels), each with its [`Order`].
 ///
 /// The words the two have in common at their start and at their end cancel out of the
-/// multiset difference, so only the words between are compared: for one edit, a word or a
-/// few. (Sorting all the words of both took 14% of the instructions of cleaning a text of
-/// near repeats.) The words found only in one unit are then those [`word_difference`] finds,
-/// unless one of them also comes in the common end: it names that word's last copies, whose
-/// facts may differ, and is asked instead.
-fn near_one_edit(a: &Words, b: &Words, threshold: f64) -> Option<f64> {
+/// multiset difference. Where few words are left between (one edit: a word or a few), only
+/// they are compared, without sorting either unit's words. The words found only in one unit
+/// are then those [`word_difference`] finds, unless one of them also comes in the common end:
+/// there it names that word's last copies, whose facts may differ, and the sorted words are
+/// compared instead, as they are where many words are left between.
+fn near_one_edit(
+    (a, order_a): (&Words, &Order),
+    (b, order_b): (&Words, &Order),
+    threshold: f64,
+) -> Option<f64> {
     let (start, end) = common_ends(&a.hashes, &b.hashes);
     let (ends_a, ends_b) = (a.len() - end, b.len() - end);
+    let (between_a, between_b) = (&a.hashes[start..ends_a], &b.hashes[start..ends_b]);
     let common_end = &a.hashes[ends_a..];
-    let (mut only_a, mut facts, mut in_end) = (0, false, false);
-    let mut only = |in_a: bool, i: usize| {
-        let words = if in_a { a } else { b };
-        only_a += usize::from(in_a);
-        facts |= words.facts[i];
-        in_end |= common_end.contains(&words.hashes[i]);
-    };
-    let (between_a, between_b) = (start..ends_a, start..ends_b);
-    if between_a.is_empty() || between_b.is_empty() {
-        between_a.for_each(|i| only(true, i));
-        between_b.for_each(|i| only(false, i));
+    let (mut only_a, mut facts, mut counted) = (0, false, true);
+    if between_a.len() + between_b.len() <= FEW_BETWEEN {
+        // A word is only in one unit when the other has fewer copies of it between the ends
+        // than come before it (the first copies are the ones both have).
+        let count = |words: &[u64], w: u64| words.iter().filter(|&&x| x == w).count();
+        let sides = [
+            (a, between_a, between_b, true),
+            (b, between_b, between_a, false),
+        ];
+        for (words, between, other, in_a) in sides {
+            for (i, &w) in between.iter().enumerate() {
+                if count(&between[..i], w) >= count(other, w) {
+                    only_a += usize::from(in_a);
+                    facts |= words.facts[start + i];
+                    counted &= !common_end.contains(&w);
+                }
+            }
+        }
     } else {
-        let sorted_between = |words: &Words, between: Range<usize>| {
-            let mut order: Vec<(u64, usize)> = between.map(|i| (words.hashes[i], i)).collect();
-            order.sort_unstable();
-            order
-        };
-        let (sa, sb) = (sorted_between(a, between_a), sorted_between(b, between_b));
-        each_difference(&sa, &sb, only);
+        counted = false;
     }
-    if in_end {
-        let (only_a, only_b) = word_difference(a, b);
-        facts = only_a.iter().any(|&i| a.facts[i]) || only_b.iter().any(|&i| b.facts[i]);
+    if !counted {
+        (only_a, facts) = (0, false);
+        let (sa, sb) = (
+            order_a.get_or_init(|| sorted(a)),
+            order_b.get_or_init(|| sorted(b)),
+        );
+        each_difference(sa, sb, |in_a, i| {
+            only_a += usize::from(in_a);
+            facts |= if in_a { a.facts[i] } else { b.facts[i] };
+        });
     }
     let sim = dice(a, b, only_a);
     (sim >= threshold && !facts).then_some(sim)
 }
+
+/// Up to this many words between the common ends (of both units together), [`near_one_edit`]
+/// counts copies of each instead of sorting them.
+const FEW_BETWEEN: usize = 16;
 
 /// How many words `a` and `b` have in common at their start, and then at their end.
 fn common_ends(a: &[u64], b: &[u64]) -> (usize, usize) {
