@@ -1062,16 +1062,7 @@ mod tests {
             edits in prop::collection::vec((0..3, any::<prop::sample::Index>(), 0u64..6), 0..3),
         ) {
             // `b` is `a` with up to two words inserted, removed or replaced, at any place.
-            let mut b = a.clone();
-            for (kind, at, word) in edits {
-                let at = at.index(b.len() + 1);
-                match kind {
-                    0 => b.insert(at, word),
-                    _ if at == b.len() => {}
-                    1 => drop(b.remove(at)),
-                    _ => b[at] = word,
-                }
-            }
+            let b = edited(&a, edits);
             let words = |hashes: &[u64]| Words {
                 facts: vec![false; hashes.len()],
                 hashes: hashes.to_vec(),
@@ -1091,6 +1082,23 @@ mod tests {
             };
             prop_assert_eq!(one_edit(&words(&a), &words(&b)), expected);
         }
+    }
+
+    /// `words` with each edit made in turn at the place it picks: 0 inserts its word, 1
+    /// removes the word there, 2 replaces it (past the last word, only an insert does
+    /// anything).
+    fn edited(words: &[u64], edits: Vec<(i32, prop::sample::Index, u64)>) -> Vec<u64> {
+        let mut b = words.to_vec();
+        for (kind, at, word) in edits {
+            let at = at.index(b.len() + 1);
+            match kind {
+                0 => b.insert(at, word),
+                _ if at == b.len() => {}
+                1 => drop(b.remove(at)),
+                _ => b[at] = word,
+            }
+        }
+        b
     }
 
     #[test]
@@ -1294,23 +1302,15 @@ mod tests {
             facts in prop::collection::vec(any::<bool>(), 40),
             threshold in 0.0f64..1.0,
         ) {
-            let mut b: Vec<u64> = a.iter().map(|&(w, _)| w).collect();
-            for (kind, at, word) in edits {
-                let at = at.index(b.len() + 1);
-                match kind {
-                    0 => b.insert(at, word),
-                    _ if at == b.len() => {}
-                    1 => drop(b.remove(at)),
-                    _ => b[at] = word,
-                }
-            }
             let a = Words {
                 hashes: a.iter().map(|&(w, _)| w).collect(),
                 facts: a.iter().map(|&(_, f)| f).collect(),
             };
+            // Up to 31 words: `facts` has one for each.
+            let b = edited(&a.hashes, edits);
             let b = Words {
-                facts: facts[..b.len().min(facts.len())].to_vec(),
-                hashes: b[..b.len().min(facts.len())].to_vec(),
+                facts: facts[..b.len()].to_vec(),
+                hashes: b,
             };
             let all_words = (one_edit(&a, &b) && same_facts(&a, &b))
                 .then(|| similarity(&a, &b))
