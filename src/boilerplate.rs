@@ -22,6 +22,7 @@
 //! fingerprint is written, even those seen on one page only: another shard may have seen it
 //! too, and merging must give the same counts as learning from all the pages at once.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, BufRead, Write};
@@ -29,7 +30,7 @@ use std::io::{self, BufRead, Write};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::fingerprint::hash;
-use crate::normalize::{normalize_into, Normalized};
+use crate::normalize::{normalize_into, Normalized, MAX_KEPT_SCRATCH};
 use crate::segment::{segment, Unit};
 
 /// The first line of a state file.
@@ -92,27 +93,61 @@ impl Default for Rule {
 
 /// The fingerprints of the paragraphs of one page, each once, in text order.
 pub fn page_fingerprints(text: &str, unit: Unit) -> Vec<u64> {
-    let mut seen = FxHashSet::default();
-    let mut seen_bytes = FxHashSet::default();
-    let mut normalized = Normalized::default();
-    let mut out = Vec::new();
-    for seg in segment(text, unit) {
-        let paragraph = &text[seg.start..seg.end];
-        // A byte-for-byte repeat has its fingerprint in `out` already.
-        if !seen_bytes.insert(hash(paragraph.as_bytes())) {
-            continue;
+    SCRATCH.with_borrow_mut(|scratch| {
+        let PageScratch {
+            seen,
+            seen_bytes,
+            normalized,
+        } = scratch;
+        let mut out = Vec::new();
+        for seg in segment(text, unit) {
+            let paragraph = &text[seg.start..seg.end];
+            // A byte-for-byte repeat has its fingerprint in `out` already.
+            if !seen_bytes.insert(hash(paragraph.as_bytes())) {
+                continue;
+            }
+            normalize_into(paragraph, normalized);
+            if normalized.is_empty() {
+                continue;
+            }
+            let fp = hash(normalized.text.as_bytes());
+            if seen.insert(fp) {
+                out.push(fp);
+            }
         }
-        normalize_into(paragraph, &mut normalized);
-        if normalized.is_empty() {
-            continue;
+        scratch.clear();
+        out
+    })
+}
+
+thread_local! {
+    static SCRATCH: RefCell<PageScratch> = RefCell::default();
+}
+
+/// Buffers of [`page_fingerprints`], kept from page to page on each thread (a crawl's pages
+/// made two hash sets and their regrowth each).
+#[derive(Default)]
+struct PageScratch {
+    seen: FxHashSet<u64>,
+    seen_bytes: FxHashSet<u64>,
+    normalized: Normalized,
+}
+
+impl PageScratch {
+    /// Empties the buffers, letting go of those a very long page made large.
+    fn clear(&mut self) {
+        for set in [&mut self.seen, &mut self.seen_bytes] {
+            set.clear();
+            set.shrink_to(KEPT_PARAGRAPHS);
         }
-        let fp = hash(normalized.text.as_bytes());
-        if seen.insert(fp) {
-            out.push(fp);
+        if self.normalized.text.capacity() > MAX_KEPT_SCRATCH {
+            self.normalized = Normalized::default();
         }
     }
-    out
 }
+
+/// [`PageScratch`]'s sets keep room for this many paragraphs.
+const KEPT_PARAGRAPHS: usize = 4096;
 
 impl State {
     /// An empty state.
