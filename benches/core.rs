@@ -12,8 +12,9 @@ use paradedup::normalize::{normalize_into, word_hashes_into, Normalized};
 use paradedup::segment::{segment, Unit};
 use paradedup::Cleaner;
 
-/// The fixture: every full page of the shared corpus, or the samples when it is missing.
-fn fixture() -> String {
+/// The fixture, page by page: every full page of the shared corpus (each followed by a blank
+/// line), or the samples when it is missing.
+fn fixture() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = root.join("../shared/corpus/pages.jsonl");
     if let Ok(lines) = std::fs::read_to_string(&corpus) {
@@ -29,13 +30,15 @@ fn fixture() -> String {
         .expect("samples")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| std::fs::read_to_string(p).expect("sample"))
+        .map(|p| std::fs::read_to_string(p).expect("sample") + "\n\n")
         .collect()
 }
 
 fn stages(c: &mut Criterion) {
-    let text = fixture();
-    let pages: Vec<&str> = text.split("\n\n\n").collect();
+    // The stages run over all the pages as one text; "clean" cleans each page on its own, as
+    // the command cleans each file or record.
+    let pages = fixture();
+    let text = pages.concat();
     let units: Vec<&str> = segment(&text, Unit::Auto)
         .iter()
         .map(|s| &text[s.start..s.end])
