@@ -1,37 +1,45 @@
-//! Buckets of entries filed under 64-bit keys, each capped, with the members of a bucket side
+//! Buckets of members filed under 64-bit keys, each capped, with the members of a bucket side
 //! by side in memory: reading a bucket of an index of millions of entries costs a cache miss
 //! or two, not one per member (as a linked chain of members would).
 
 use rustc_hash::FxHashMap;
 
-/// Key -> the entries filed under it, in the order they were added, up to a cap per bucket.
-#[derive(Default)]
-pub(crate) struct Buckets {
-    /// Key -> (start, members): a bucket's entries are `members[start..start + members]`, with
+/// Key -> the members filed under it, in the order they were added, up to a cap per bucket.
+pub(crate) struct Buckets<T> {
+    /// Key -> (start, members): a bucket's members are `members[start..start + members]`, with
     /// room after them up to the next power of two.
     buckets: FxHashMap<u64, (u32, u32)>,
-    /// The entries of all buckets. A bucket outgrowing its room is copied to the end, where its
+    /// The members of all buckets. A bucket outgrowing its room is copied to the end, where its
     /// room doubles; the room it leaves stays unused until [`Buckets::clear`].
-    members: Vec<u32>,
+    members: Vec<T>,
 }
 
-impl Buckets {
+impl<T> Default for Buckets<T> {
+    fn default() -> Self {
+        Buckets {
+            buckets: FxHashMap::default(),
+            members: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy + Default> Buckets<T> {
     /// Forgets every bucket, keeping the memory.
     pub(crate) fn clear(&mut self) {
         self.buckets.clear();
         self.members.clear();
     }
 
-    /// The entries filed under `key`, oldest first.
-    pub(crate) fn get(&self, key: &u64) -> &[u32] {
+    /// The members filed under `key`, oldest first.
+    pub(crate) fn get(&self, key: &u64) -> &[T] {
         match self.buckets.get(key) {
             Some(&(start, len)) => &self.members[start as usize..][..len as usize],
             None => &[],
         }
     }
 
-    /// Files `entry` under `key` unless the bucket holds `cap` entries already.
-    pub(crate) fn add(&mut self, key: u64, entry: u32, cap: usize) {
+    /// Files `member` under `key` unless the bucket holds `cap` members already.
+    pub(crate) fn add(&mut self, key: u64, member: T, cap: usize) {
         let end = self.members.len();
         let (start, len) = self.buckets.entry(key).or_insert((end as u32, 0));
         let (at, n) = (*start as usize, *len as usize);
@@ -39,7 +47,7 @@ impl Buckets {
             return;
         }
         let at = if n == 0 {
-            self.members.push(entry);
+            self.members.push(member);
             at
         } else if n.is_power_of_two() {
             // No room left: make room for as many again, where the bucket is when it comes
@@ -50,11 +58,11 @@ impl Buckets {
                 self.members.extend_from_within(at..at + n);
                 end
             };
-            self.members.resize(at + 2 * n, u32::MAX);
-            self.members[at + n] = entry;
+            self.members.resize(at + 2 * n, T::default());
+            self.members[at + n] = member;
             at
         } else {
-            self.members[at + n] = entry;
+            self.members[at + n] = member;
             at
         };
         *start = at as u32;

@@ -92,6 +92,9 @@ pub const MAX_CANDIDATES: usize = 8;
 /// A candidate must share at least this many of the 16 MinHash bands: one shared band is
 /// mostly chance (two short lines with one word in common), a near-duplicate shares many.
 pub const MIN_SHARED_BANDS: u32 = 2;
+// An entry's weight in a search (sharing both ends and every band) fits in a byte.
+const _: () =
+    assert!(2 * MIN_SHARED_BANDS as usize + crate::fingerprint::BANDS <= u8::MAX as usize);
 /// A MinHash bucket remembers at most this many units.
 pub const BUCKET_CAP: usize = 16;
 /// A bucket of units with the same first or last two words remembers at most this many: menus
@@ -313,23 +316,10 @@ pub fn decide(
     decisions
 }
 
-/// One kept unit (or kept block) in the index, with the near-duplicate search's notes on it.
-/// What the search reads of every entry filed under a unit's keys comes first (29 of the 48
-/// bytes), so for three entries in four it lies in one cache line.
-#[repr(C)]
+/// One kept unit (or kept block) in the index.
 struct Entry {
-    /// Its words as a 64-bit set (see [`sketch`]) when it takes part in near-duplicate
-    /// matching, else 0: a candidate that lacks too many of the words of a unit is passed over
-    /// without recomputing its words.
-    sketch: u64,
     /// The unit removals point at.
     unit: usize,
-    /// Its number of words when it takes part in near-duplicate matching, else 0. The words
-    /// themselves are recomputed from `range` for the rare candidates: storing them would cost
-    /// more memory than the text.
-    words: u32,
-    /// The weight of the keys of the current search it is filed under (zero between searches).
-    weight: Cell<u32>,
     /// Where its words are in [`NearScratch::known`] once a search needed them, else
     /// `u32::MAX`.
     known: Cell<u32>,
@@ -340,22 +330,40 @@ struct Entry {
     range: Range<usize>,
 }
 
-// The layout the documentation above counts on.
-#[cfg(target_pointer_width = "64")]
-const _: () =
-    assert!(std::mem::size_of::<Entry>() == 48 && std::mem::offset_of!(Entry, range) == 32);
-
 impl Entry {
-    /// A live entry; `near` when it is filed for near-duplicate matching.
-    fn new(unit: usize, range: Range<usize>, normalized: &Normalized, near: bool) -> Entry {
+    /// A live entry.
+    fn new(unit: usize, range: Range<usize>) -> Entry {
         Entry {
-            sketch: if near { sketch(&normalized.hashes) } else { 0 },
             unit,
-            words: if near { normalized.len() as u32 } else { 0 },
-            weight: Cell::new(0),
             known: Cell::new(u32::MAX),
             alive: true,
             range,
+        }
+    }
+}
+
+/// An entry as it is filed under its near-duplicate keys: with what the search needs to pass
+/// over most candidates without reading the entry itself (in an index of millions of entries,
+/// that read is a cache miss per candidate).
+#[derive(Clone, Copy, Default)]
+struct Filed {
+    /// The entry (its index in [`Index::entries`]).
+    entry: u32,
+    /// Its number of words. The words themselves are recomputed from its range for the rare
+    /// candidates: storing them would cost more memory than the text.
+    words: u32,
+    /// Its words as a 64-bit set (see [`sketch`]): a candidate that lacks too many of the
+    /// words of a unit is passed over without recomputing its words.
+    sketch: u64,
+}
+
+impl Filed {
+    /// Entry `entry`, whose words are `normalized`, as it is filed.
+    fn new(entry: u32, normalized: &Normalized) -> Filed {
+        Filed {
+            entry,
+            words: u32::try_from(normalized.len()).unwrap_or(u32::MAX),
+            sketch: sketch(&normalized.hashes),
         }
     }
 }
@@ -371,7 +379,7 @@ struct Index {
     raw: FxHashMap<u64, usize>,
     normalized: FxHashMap<u64, usize>,
     /// Near-duplicate key -> the entries filed under it.
-    buckets: Buckets,
+    buckets: Buckets<Filed>,
     /// Normalized text of entries for which it is not the normalized text of their range (the
     /// kept lines of a block whose other lines were removed).
     rests: FxHashMap<usize, Normalized>,
@@ -381,14 +389,18 @@ struct Index {
     near: std::cell::RefCell<NearScratch>,
 }
 
-/// Buffers of [`Index::best_near`]: the entries filed under a unit's keys, the candidates
-/// among them (with their shared keys and similarity bound), one candidate's normalized words,
-/// and the words of the entries compared so far in this text (a menu or a list makes the same
-/// entries candidates again and again); and how many units of this text had a candidate
-/// confirmed (which takes their capitals and labels).
+/// Buffers of [`Index::best_near`]: the entries filed under a unit's keys, each entry's weight
+/// of the keys of the current search it is filed under (zero between searches), the
+/// candidates among them (with their shared keys and similarity bound), one candidate's
+/// normalized words, and the words of the entries compared so far in this text (a menu or a
+/// list makes the same entries candidates again and again); and how many units of this text
+/// had a candidate confirmed (which takes their capitals and labels).
 #[derive(Default)]
 struct NearScratch {
-    touched: Vec<u32>,
+    touched: Vec<Filed>,
+    /// One byte per entry, a cache line for 64 of them: the few weights touched in an index
+    /// of millions of entries are mostly in the cache.
+    weights: Vec<u8>,
     query_bits: Vec<[u64; 2]>,
     candidates: Vec<(usize, u32, f64)>,
     entry_words: Normalized,
@@ -502,6 +514,7 @@ impl Index {
         let mut scratch = self.near.borrow_mut();
         let NearScratch {
             touched,
+            weights,
             query_bits,
             candidates,
             entry_words,
@@ -509,46 +522,46 @@ impl Index {
             confirmed,
         } = &mut *scratch;
         touched.clear();
+        if weights.len() < self.entries.len() {
+            weights.resize(self.entries.len(), 0);
+        }
         // Each entry's weight sums those of the keys it is filed under: sharing an end counts
-        // as much as the least number of bands a candidate must share.
-        let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS));
+        // as much as the least number of bands a candidate must share. Sharing both ends and
+        // every band makes 20, which fits in a byte (as asserted at `MIN_SHARED_BANDS`).
+        let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS as u8));
         let bands = keys.bands.iter().flatten().map(|k| (k, 1));
         for (key, weight) in ends.chain(bands) {
-            for &entry in self.buckets.get(key) {
-                let sum = &self.entries[entry as usize].weight;
-                if sum.get() == 0 {
-                    touched.push(entry);
+            for &filed in self.buckets.get(key) {
+                let sum = &mut weights[filed.entry as usize];
+                if *sum == 0 {
+                    touched.push(filed);
                 }
-                sum.set(sum.get() + weight);
+                *sum += weight;
             }
         }
         if touched.is_empty() {
             return None;
         }
         // Candidates that cannot reach the threshold (going by their number of words and their
-        // sketch) are dropped before the best are confirmed. Every weight is set back to zero.
-        // The words' sketch bits are found for the first entry that gets that far.
+        // sketch) are dropped before the best are confirmed, and before their entries are read.
+        // Every weight is set back to zero. The words' sketch bits are found for the first
+        // entry that gets that far.
         query_bits.clear();
         candidates.clear();
-        let found = touched
-            .iter()
-            .map(|&e| (e as usize, self.entries[e as usize].weight.take()))
-            .filter(|c| c.1 >= MIN_SHARED_BANDS)
-            .filter_map(|(e, shared)| {
-                let entry = &self.entries[e];
-                // A block's rest never repeats one of its own lines.
-                let possible = entry.alive
-                    && !own.contains(&entry.unit)
-                    && dice_bound(query.len(), entry.words as usize) >= threshold;
-                if !possible {
-                    return None;
-                }
-                if query_bits.is_empty() {
-                    query_bits.extend(query.hashes.iter().map(|&w| sketch_bits(w)));
-                }
-                let bound = sketch_bound(query_bits, entry);
-                (bound >= threshold).then_some((e, shared, bound))
-            });
+        let found = touched.iter().filter_map(|filed| {
+            let e = filed.entry as usize;
+            let shared = u32::from(std::mem::take(&mut weights[e]));
+            if shared < MIN_SHARED_BANDS
+                || dice_bound(query.len(), filed.words as usize) < threshold
+            {
+                return None;
+            }
+            if query_bits.is_empty() {
+                query_bits.extend(query.hashes.iter().map(|&w| sketch_bits(w)));
+            }
+            let bound = sketch_bound(query_bits, filed);
+            (bound >= threshold).then_some((e, shared, bound))
+        });
         candidates.extend(found);
         // The most similar by their sketches first, then those sharing the most keys, then the
         // earliest entry.
@@ -559,13 +572,20 @@ impl Index {
         });
         let mut best: Option<(usize, f64)> = None;
         let mut words = None;
-        for &(e, _, bound) in candidates.iter().take(MAX_CANDIDATES) {
+        let mut tried = 0;
+        for &(e, _, bound) in candidates.iter() {
             // No candidate is more similar than its sketch allows, and the rest allow no more
             // than this one: once the best found is as similar as that, none can beat it.
-            if best.is_some_and(|(_, sim)| sim >= bound) {
+            if tried == MAX_CANDIDATES || best.is_some_and(|(_, sim)| sim >= bound) {
                 break;
             }
+            // Entries are read only here, for the few candidates tried. A block's rest never
+            // repeats one of its own lines.
             let entry = &self.entries[e];
+            if !entry.alive || own.contains(&entry.unit) {
+                continue;
+            }
+            tried += 1;
             let at = &entry.known;
             if at.get() == u32::MAX {
                 let words = match self.rests.get(&e) {
@@ -604,13 +624,18 @@ impl Index {
         best.map(|(of, sim)| remove(of, Reason::Near, sim))
     }
 
-    /// Adds entry `id` to the buckets of its keys.
-    fn add_to_buckets(&mut self, id: usize, keys: Option<&NearKeys>) {
-        let Some(keys) = keys else { return };
+    /// Adds entry `id`, whose words are `normalized`, to the buckets of its keys.
+    fn add_to_buckets(&mut self, id: usize, normalized: &Normalized, keys: Option<&NearKeys>) {
+        // An entry past what 32 bits can number (a text of over four billion units) is found
+        // by exact and normalized matches only.
+        let (Some(keys), Ok(entry)) = (keys, u32::try_from(id)) else {
+            return;
+        };
+        let filed = Filed::new(entry, normalized);
         let ends = keys.ends.iter().map(|&k| (k, ENDS_BUCKET_CAP));
         let bands = keys.bands.iter().flatten().map(|&k| (k, BUCKET_CAP));
         for (key, cap) in ends.chain(bands) {
-            self.buckets.add(key, id as u32, cap);
+            self.buckets.add(key, filed, cap);
         }
     }
 
@@ -626,11 +651,10 @@ impl Index {
         keys: Option<&NearKeys>,
     ) {
         let id = self.entries.len();
-        self.entries
-            .push(Entry::new(unit, range, &normalized, keys.is_some()));
+        self.entries.push(Entry::new(unit, range));
+        self.add_to_buckets(id, &normalized, keys);
         self.rests.insert(id, normalized);
         claim(&mut self.normalized, &self.entries, key, id);
-        self.add_to_buckets(id, keys);
     }
 
     /// Any match for the text at `range`; `keys` is set to its near-duplicate keys when they
@@ -676,11 +700,10 @@ impl Index {
         keys: Option<&NearKeys>,
     ) {
         let id = self.entries.len();
-        self.entries
-            .push(Entry::new(unit, range, normalized, keys.is_some()));
+        self.entries.push(Entry::new(unit, range));
         claim(&mut self.raw, &self.entries, prints.raw, id);
         claim(&mut self.normalized, &self.entries, prints.normalized, id);
-        self.add_to_buckets(id, keys);
+        self.add_to_buckets(id, normalized, keys);
     }
 }
 
@@ -774,17 +797,17 @@ fn bits_for(bits: [u64; 2], words: usize) -> u64 {
 }
 
 /// The highest similarity a unit whose words have the [`sketch_bits`] `query` can have to
-/// `entry`, going by the entry's sketch: a word whose bits are not all in it is not in the
-/// entry.
-fn sketch_bound(query: &[[u64; 2]], entry: &Entry) -> f64 {
+/// the entry `filed`, going by the entry's sketch: a word whose bits are not all in it is not
+/// in the entry.
+fn sketch_bound(query: &[[u64; 2]], filed: &Filed) -> f64 {
     let missing = (query.iter())
         .filter(|&&bits| {
-            let bits = bits_for(bits, entry.words as usize);
-            entry.sketch & bits != bits
+            let bits = bits_for(bits, filed.words as usize);
+            filed.sketch & bits != bits
         })
         .count();
     let shared = query.len() - missing;
-    2.0 * shared as f64 / (query.len() + entry.words as usize) as f64
+    2.0 * shared as f64 / (query.len() + filed.words as usize) as f64
 }
 
 /// The highest similarity two units of `a` and `b` words can have.
@@ -1286,9 +1309,9 @@ mod tests {
                 hashes: kept.hashes.clone(),
                 ..Normalized::default()
             };
-            let entry = Entry::new(0, 0..0, &normalized, true);
+            let filed = Filed::new(0, &normalized);
             let bits: Vec<[u64; 2]> = unit.hashes.iter().map(|&w| sketch_bits(w)).collect();
-            prop_assert!(similarity(&kept, &unit) <= sketch_bound(&bits, &entry));
+            prop_assert!(similarity(&kept, &unit) <= sketch_bound(&bits, &filed));
         }
 
         /// Comparing only the words between the common ends decides as comparing all the
