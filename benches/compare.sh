@@ -7,8 +7,8 @@
 #
 # The corpus is ../shared/corpus/pages.jsonl replicated to --mb megabytes by
 # benches/make_corpus.py (JSON Lines, one text file per page, and all pages in one text file).
-# Times are the median of --runs runs (wall clock to the microsecond); peak RSS is the largest
-# of them (/usr/bin/time).
+# Every row runs once per round, for --runs rounds; times are the median of a row's runs (wall
+# clock to the microsecond); peak RSS is the largest of them (/usr/bin/time).
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
@@ -37,57 +37,68 @@ text_mb=$(awk "BEGIN{print $(stat -c %s "$dir/pages.txt")/1e6}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# measure NAME MB REMOVED-COMMAND -- COMMAND...: median seconds, peak RSS; REMOVED-COMMAND is
-# evaluated once on the captured stdout/stderr of the last run ($tmp/out, $tmp/err).
-rows=()
-measure() {
-    local name=$1 size=$2 removed_cmd=$3
+# Rows are registered first and then run in rounds, every row once per round: a slow moment of
+# the machine (a shared one drifts by 20% within minutes) slows one run of every row, not every
+# run of one row, and each row's median comes from runs spread over the whole benchmark.
+names=() sizes=() removed_cmds=() commands=() per_round=() afters=()
+# row NAME MB REMOVED-COMMAND -- COMMAND...: REMOVED-COMMAND is evaluated once, on the stdout
+# and stderr of the row's first run ($tmp/out, $tmp/err). With AFTER set, it is run (untimed)
+# after each run; with PER_ROUND, the row runs that many times a round.
+row() {
+    names+=("$1") sizes+=("$2") removed_cmds+=("$3")
     shift 4
-    local times=() rss=0
-    for _ in $(seq "${repeat:-$runs}"); do
-        # Wall time from the shell's microsecond clock (time's %e has centiseconds: too coarse
-        # for the short peer-subset runs); peak RSS from time.
-        local start=$EPOCHREALTIME
-        /usr/bin/time -f "%M" -o "$tmp/time" "$@" > "$tmp/out" 2> "$tmp/err" || {
-            echo "$name failed:" >&2; tail -5 "$tmp/err" >&2; return 1; }
-        local end=$EPOCHREALTIME
-        read -r m < "$tmp/time"
-        times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
-        [ "$m" -gt "$rss" ] && rss=$m
+    commands+=("$(printf '%q ' "$@")")
+    per_round+=("${PER_ROUND:-1}")
+    afters+=("${AFTER:-}")
+}
+
+# run_rows: the rounds. Wall time from the shell's microsecond clock (time's %e has
+# centiseconds: too coarse for the short peer-subset runs); peak RSS from time.
+declare -A times rss removed
+run_rows() {
+    for round in $(seq "$runs"); do
+        echo "round $round of $runs" >&2
+        for i in "${!names[@]}"; do
+            for _ in $(seq "${per_round[$i]}"); do
+                local start=$EPOCHREALTIME
+                eval "/usr/bin/time -f %M -o $tmp/time ${commands[$i]}" > "$tmp/out" 2> "$tmp/err" || {
+                    echo "${names[$i]} failed:" >&2; tail -5 "$tmp/err" >&2; return 1; }
+                local end=$EPOCHREALTIME
+                local m
+                read -r m < "$tmp/time"
+                times[$i]+="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }') "
+                [ "$m" -gt "${rss[$i]:-0}" ] && rss[$i]=$m
+                if [ -z "${removed[$i]+set}" ]; then
+                    removed[$i]=$(eval "${removed_cmds[$i]}" 2>/dev/null || echo "")
+                fi
+                [ -z "${afters[$i]}" ] || eval "${afters[$i]}"
+            done
+        done
     done
-    local median
-    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-    local removed
-    removed=$(eval "$removed_cmd" 2>/dev/null || echo "")
-    rows+=("$name|$size|$median|$rss|$removed")
-    echo "  $name: ${median}s" >&2
 }
 
 summary_removed='grep -o "[0-9]* paragraphs\? removed" $tmp/err | tail -1 | cut -d" " -f1'
-echo "measuring on $jsonl_mb MB of JSON Lines, $text_mb MB of text, $runs runs each" >&2
-measure "cat > /dev/null" "$text_mb" 'echo -' -- cat "$dir/pages.txt"
-measure "wc -l" "$text_mb" 'echo -' -- wc -l "$dir/pages.txt"
-measure "awk '!seen[\$0]++' (exact lines, incl. blank ones)" "$text_mb" \
+row "cat > /dev/null" "$text_mb" 'echo -' -- cat "$dir/pages.txt"
+row "wc -l" "$text_mb" 'echo -' -- wc -l "$dir/pages.txt"
+row "awk '!seen[\$0]++' (exact lines, incl. blank ones)" "$text_mb" \
     'echo $(( $(wc -l < '"$dir"'/pages.txt) - $(wc -l < $tmp/out) ))' -- awk '!seen[$0]++' "$dir/pages.txt"
-measure "paradedup, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j1 "$dir/pages"
-measure "paradedup, text files, -j2" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j2 "$dir/pages"
-measure "paradedup, one text file" "$text_mb" 'echo -' -- "$bin" "$dir/pages.txt"
-measure "paradedup --jsonl -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl -j1 --verbose "$dir/pages.jsonl"
-measure "paradedup --jsonl -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl -j2 --verbose "$dir/pages.jsonl"
-measure "paradedup --diff, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --diff --color never -r -j1 "$dir/pages"
-measure "paradedup --json, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --json -r -j1 "$dir/pages"
-measure "paradedup --jsonl --across -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j1 --verbose "$dir/pages.jsonl"
-measure "paradedup --jsonl --across -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j2 --verbose "$dir/pages.jsonl"
+row "paradedup, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j1 "$dir/pages"
+row "paradedup, text files, -j2" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j2 "$dir/pages"
+row "paradedup, one text file" "$text_mb" 'echo -' -- "$bin" "$dir/pages.txt"
+row "paradedup --jsonl -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl -j1 --verbose "$dir/pages.jsonl"
+row "paradedup --jsonl -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl -j2 --verbose "$dir/pages.jsonl"
+row "paradedup --diff, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --diff --color never -r -j1 "$dir/pages"
+row "paradedup --json, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --json -r -j1 "$dir/pages"
+row "paradedup --jsonl --across -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j1 --verbose "$dir/pages.jsonl"
+row "paradedup --jsonl --across -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j2 --verbose "$dir/pages.jsonl"
 # The text-file rows above clean every file and write nothing. These write the cleaned
 # copies (into a fresh directory each run), each to a temporary file that is fsynced and
-# renamed, each directory fsynced at the end. Last of paradedup's rows, each followed by a
-# sync: what the disk still has to do afterwards must not slow other rows.
-measure "paradedup --output-dir, text files, -j1 (writes)" "$text_mb" "$summary_removed" -- \
+# renamed, each directory fsynced at the end. Each run is followed by a sync: what the disk
+# still has to do afterwards must not slow the next run.
+AFTER=sync row "paradedup --output-dir, text files, -j1 (writes)" "$text_mb" "$summary_removed" -- \
     sh -c 'exec "$1" --output-dir "$(mktemp -d -p "$2")" -r -j1 "$3"' sh "$bin" "$tmp" "$dir/pages"
-sync
-measure "paradedup --jsonl --output-dir -j1 (writes)" "$jsonl_mb" "$summary_removed" -- \
+AFTER=sync row "paradedup --jsonl --output-dir -j1 (writes)" "$jsonl_mb" "$summary_removed" -- \
     sh -c 'exec "$1" --jsonl --verbose --output-dir "$(mktemp -d -p "$2")" -j1 "$3"' sh "$bin" "$tmp" "$dir/pages.jsonl"
-sync
 
 if [ "$peers" = 1 ]; then
     # trafilatura is slow: it and paradedup run on the first $peer_mb MB of the same records.
@@ -95,16 +106,10 @@ if [ "$peers" = 1 ]; then
     # second starting up (Python, a 32 MB Bloom filter), which would dominate a small input.
     head -c "$((peer_mb * 1000000))" "$dir/pages.jsonl" | sed '$d' > "$dir/peers.jsonl"
     peers_mb=$(awk "BEGIN{print $(stat -c %s "$dir/peers.jsonl")/1e6}")
-    # A fifth of a second: five times the runs, so one slow moment of the machine does not
-    # decide the median.
-    repeat=$((runs * 5)) measure "paradedup --jsonl -j1 (peer subset)" "$peers_mb" "$summary_removed" -- \
-        "$bin" --jsonl -j1 --verbose "$dir/peers.jsonl"
     if ! target/venv-trafilatura/bin/python -c "import trafilatura" 2>/dev/null; then
         python3 -m venv target/venv-trafilatura
         target/venv-trafilatura/bin/pip install --quiet trafilatura lxml_html_clean
     fi
-    measure "trafilatura duplicate_test + Simhash (peer subset)" "$peers_mb" 'tail -1 $tmp/out' -- \
-        target/venv-trafilatura/bin/python benches/peers/trafilatura_dedup.py "$dir/peers.jsonl"
     if [ ! -x target/venv-dolma/bin/dolma ]; then
         python3 -m venv target/venv-dolma
         # pip's resolver backtracks through every boto3 release here; the legacy one does not.
@@ -112,8 +117,28 @@ if [ "$peers" = 1 ]; then
     fi
     rm -rf "$dir/dolma" && mkdir -p "$dir/dolma/documents"
     gzip -1 -c "$dir/pages.jsonl" > "$dir/dolma/documents/pages.jsonl.gz"
-    measure "dolma dedupe, paragraphs (all records, reads gzip)" "$jsonl_mb" 'tail -1 $tmp/out' -- \
+    # A fifth of a second: five runs a round, so one slow moment of the machine does not
+    # decide the median.
+    PER_ROUND=5 row "paradedup --jsonl -j1 (peer subset)" "$peers_mb" "$summary_removed" -- \
+        "$bin" --jsonl -j1 --verbose "$dir/peers.jsonl"
+    row "trafilatura duplicate_test + Simhash (peer subset)" "$peers_mb" 'tail -1 $tmp/out' -- \
+        target/venv-trafilatura/bin/python benches/peers/trafilatura_dedup.py "$dir/peers.jsonl"
+    row "dolma dedupe, paragraphs (all records, reads gzip)" "$jsonl_mb" 'tail -1 $tmp/out' -- \
         bash benches/peers/dolma_dedup.sh target/venv-dolma "$dir/dolma"
+fi
+
+echo "measuring on $jsonl_mb MB of JSON Lines, $text_mb MB of text, $runs rounds" >&2
+run_rows
+
+rows=()
+for i in "${!names[@]}"; do
+    # shellcheck disable=SC2086 # the times are words
+    median=$(printf '%s\n' ${times[$i]} | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+    rows+=("${names[$i]}|${sizes[$i]}|$median|${rss[$i]}|${removed[$i]}")
+    echo "  ${names[$i]}: ${median}s (${times[$i]% })" >&2
+done
+
+if [ "$peers" = 1 ]; then
     # Fixed cost of each peer: one record.
     head -1 "$dir/peers.jsonl" > "$tmp/one.jsonl"
     rm -rf "$tmp/dolma-one" && mkdir -p "$tmp/dolma-one/documents"
