@@ -40,13 +40,16 @@ trap 'rm -rf "$tmp"' EXIT
 # Rows are registered first and then run in rounds, every row once per round: a slow moment of
 # the machine (a shared one drifts by 20% within minutes) slows one run of every row, not every
 # run of one row, and each row's median comes from runs spread over the whole benchmark.
-names=() sizes=() removed_cmds=() commands=() per_round=() afters=()
-# row NAME MB REMOVED-COMMAND -- COMMAND...: REMOVED-COMMAND is evaluated once, on the stdout
-# and stderr of the row's first run ($tmp/out, $tmp/err). With AFTER set, it is run (untimed)
-# after each run; with PER_ROUND, the row runs that many times a round.
+names=() sizes=() inputs=() removed_cmds=() commands=() per_round=() afters=()
+# row NAME MB INPUT REMOVED-COMMAND -- COMMAND...: INPUT (a file or a directory) is read
+# (untimed) before each run, so every run finds it in the page cache: this machine pages out
+# what has not been read for a while (DAMON), and a run that reads from the disk measures the
+# disk. REMOVED-COMMAND is evaluated once, on the stdout and stderr of the row's first run
+# ($tmp/out, $tmp/err). With AFTER set, it is run (untimed) after each run; with PER_ROUND,
+# the row runs that many times a round.
 row() {
-    names+=("$1") sizes+=("$2") removed_cmds+=("$3")
-    shift 4
+    names+=("$1") sizes+=("$2") inputs+=("$3") removed_cmds+=("$4")
+    shift 5
     commands+=("$(printf '%q ' "$@")")
     per_round+=("${PER_ROUND:-1}")
     afters+=("${AFTER:-}")
@@ -60,6 +63,7 @@ run_rows() {
         echo "round $round of $runs" >&2
         for i in "${!names[@]}"; do
             for _ in $(seq "${per_round[$i]}"); do
+                find "${inputs[$i]}" -type f -exec cat {} + > /dev/null
                 local start=$EPOCHREALTIME
                 eval "/usr/bin/time -f %M -o $tmp/time ${commands[$i]}" > "$tmp/out" 2> "$tmp/err" || {
                     echo "${names[$i]} failed:" >&2; tail -5 "$tmp/err" >&2; return 1; }
@@ -78,26 +82,26 @@ run_rows() {
 }
 
 summary_removed='grep -o "[0-9]* paragraphs\? removed" $tmp/err | tail -1 | cut -d" " -f1'
-row "cat > /dev/null" "$text_mb" 'echo -' -- cat "$dir/pages.txt"
-row "wc -l" "$text_mb" 'echo -' -- wc -l "$dir/pages.txt"
-row "awk '!seen[\$0]++' (exact lines, incl. blank ones)" "$text_mb" \
+row "cat > /dev/null" "$text_mb" "$dir/pages.txt" 'echo -' -- cat "$dir/pages.txt"
+row "wc -l" "$text_mb" "$dir/pages.txt" 'echo -' -- wc -l "$dir/pages.txt"
+row "awk '!seen[\$0]++' (exact lines, incl. blank ones)" "$text_mb" "$dir/pages.txt" \
     'echo $(( $(wc -l < '"$dir"'/pages.txt) - $(wc -l < $tmp/out) ))' -- awk '!seen[$0]++' "$dir/pages.txt"
-row "paradedup, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j1 "$dir/pages"
-row "paradedup, text files, -j2" "$text_mb" "$summary_removed" -- "$bin" --in-place --dry-run -r -j2 "$dir/pages"
-row "paradedup, one text file" "$text_mb" 'echo -' -- "$bin" "$dir/pages.txt"
-row "paradedup --jsonl -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl -j1 --verbose "$dir/pages.jsonl"
-row "paradedup --jsonl -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl -j2 --verbose "$dir/pages.jsonl"
-row "paradedup --diff, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --diff --color never -r -j1 "$dir/pages"
-row "paradedup --json, text files, -j1" "$text_mb" "$summary_removed" -- "$bin" --json -r -j1 "$dir/pages"
-row "paradedup --jsonl --across -j1" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j1 --verbose "$dir/pages.jsonl"
-row "paradedup --jsonl --across -j2" "$jsonl_mb" "$summary_removed" -- "$bin" --jsonl --across -j2 --verbose "$dir/pages.jsonl"
+row "paradedup, text files, -j1" "$text_mb" "$dir/pages" "$summary_removed" -- "$bin" --in-place --dry-run -r -j1 "$dir/pages"
+row "paradedup, text files, -j2" "$text_mb" "$dir/pages" "$summary_removed" -- "$bin" --in-place --dry-run -r -j2 "$dir/pages"
+row "paradedup, one text file" "$text_mb" "$dir/pages.txt" 'echo -' -- "$bin" "$dir/pages.txt"
+row "paradedup --jsonl -j1" "$jsonl_mb" "$dir/pages.jsonl" "$summary_removed" -- "$bin" --jsonl -j1 --verbose "$dir/pages.jsonl"
+row "paradedup --jsonl -j2" "$jsonl_mb" "$dir/pages.jsonl" "$summary_removed" -- "$bin" --jsonl -j2 --verbose "$dir/pages.jsonl"
+row "paradedup --diff, text files, -j1" "$text_mb" "$dir/pages" "$summary_removed" -- "$bin" --diff --color never -r -j1 "$dir/pages"
+row "paradedup --json, text files, -j1" "$text_mb" "$dir/pages" "$summary_removed" -- "$bin" --json -r -j1 "$dir/pages"
+row "paradedup --jsonl --across -j1" "$jsonl_mb" "$dir/pages.jsonl" "$summary_removed" -- "$bin" --jsonl --across -j1 --verbose "$dir/pages.jsonl"
+row "paradedup --jsonl --across -j2" "$jsonl_mb" "$dir/pages.jsonl" "$summary_removed" -- "$bin" --jsonl --across -j2 --verbose "$dir/pages.jsonl"
 # The text-file rows above clean every file and write nothing. These write the cleaned
 # copies (into a fresh directory each run), each to a temporary file that is fsynced and
 # renamed, each directory fsynced at the end. Each run is followed by a sync: what the disk
 # still has to do afterwards must not slow the next run.
-AFTER=sync row "paradedup --output-dir, text files, -j1 (writes)" "$text_mb" "$summary_removed" -- \
+AFTER=sync row "paradedup --output-dir, text files, -j1 (writes)" "$text_mb" "$dir/pages" "$summary_removed" -- \
     sh -c 'exec "$1" --output-dir "$(mktemp -d -p "$2")" -r -j1 "$3"' sh "$bin" "$tmp" "$dir/pages"
-AFTER=sync row "paradedup --jsonl --output-dir -j1 (writes)" "$jsonl_mb" "$summary_removed" -- \
+AFTER=sync row "paradedup --jsonl --output-dir -j1 (writes)" "$jsonl_mb" "$dir/pages.jsonl" "$summary_removed" -- \
     sh -c 'exec "$1" --jsonl --verbose --output-dir "$(mktemp -d -p "$2")" -j1 "$3"' sh "$bin" "$tmp" "$dir/pages.jsonl"
 
 if [ "$peers" = 1 ]; then
@@ -119,11 +123,11 @@ if [ "$peers" = 1 ]; then
     gzip -1 -c "$dir/pages.jsonl" > "$dir/dolma/documents/pages.jsonl.gz"
     # A fifth of a second: five runs a round, so one slow moment of the machine does not
     # decide the median.
-    PER_ROUND=5 row "paradedup --jsonl -j1 (peer subset)" "$peers_mb" "$summary_removed" -- \
+    PER_ROUND=5 row "paradedup --jsonl -j1 (peer subset)" "$peers_mb" "$dir/peers.jsonl" "$summary_removed" -- \
         "$bin" --jsonl -j1 --verbose "$dir/peers.jsonl"
-    row "trafilatura duplicate_test + Simhash (peer subset)" "$peers_mb" 'tail -1 $tmp/out' -- \
+    row "trafilatura duplicate_test + Simhash (peer subset)" "$peers_mb" "$dir/peers.jsonl" 'tail -1 $tmp/out' -- \
         target/venv-trafilatura/bin/python benches/peers/trafilatura_dedup.py "$dir/peers.jsonl"
-    row "dolma dedupe, paragraphs (all records, reads gzip)" "$jsonl_mb" 'tail -1 $tmp/out' -- \
+    row "dolma dedupe, paragraphs (all records, reads gzip)" "$jsonl_mb" "$dir/dolma/documents" 'tail -1 $tmp/out' -- \
         bash benches/peers/dolma_dedup.sh target/venv-dolma "$dir/dolma"
 fi
 
