@@ -526,8 +526,8 @@ impl Index {
             weights.resize(self.entries.len(), 0);
         }
         // Each entry's weight sums those of the keys it is filed under: sharing an end counts
-        // as much as the least number of bands a candidate must share. Sharing both ends and
-        // every band makes 20, which fits in a byte (as asserted at `MIN_SHARED_BANDS`).
+        // as much as the least number of bands a candidate must share. Even sharing both ends
+        // and every band, it fits in a byte (asserted after `MIN_SHARED_BANDS`).
         let ends = keys.ends.iter().map(|k| (k, MIN_SHARED_BANDS as u8));
         let bands = keys.bands.iter().flatten().map(|k| (k, 1));
         for (key, weight) in ends.chain(bands) {
