@@ -15,6 +15,8 @@
 //! [`MAX_CANDIDATES`] confirmations, buckets capped at [`BUCKET_CAP`] and [`ENDS_BUCKET_CAP`]
 //! members), so the cost is linear in the number of units, whatever the text.
 
+mod ahead;
+
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -24,6 +26,7 @@ use crate::buckets::Buckets;
 use crate::fingerprint::{hash, near_keys, words_key, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
+use ahead::{Ahead, MadeAhead};
 
 /// Why a unit was removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -112,6 +115,11 @@ pub const ENDS_BUCKET_CAP: usize = 64;
 ///
 /// With `boilerplate`, a unit it names is removed as [`Decision::Boilerplate`] before any
 /// other matching, and never becomes an original.
+///
+/// Units are decided in order, on the calling thread. In a long text (tens of thousands of
+/// units) without `boilerplate`, their words and keys are found ahead, on another thread of
+/// the current rayon pool when it has one (outside any pool, the global pool); the decisions
+/// are the same.
 pub fn decide(
     text: &str,
     segments: &[Segment],
@@ -122,198 +130,278 @@ pub fn decide(
     // The tables of the previous text on this thread, emptied: their memory is reused.
     let mut index = INDEX.with_borrow_mut(std::mem::take);
     index.clear();
-    let Scratch {
-        mut normalized,
-        mut lines,
-        mut block_words,
-    } = std::mem::take(&mut index.scratch);
-    // The normalized lines of the current block (a block is the words of its lines, in order),
-    // and the block as a whole.
+    let scratch = std::mem::take(&mut index.scratch);
     // Whether the text has a line too long for hard-wrapped prose (then `segment` made every
     // line a unit, and wrapped paragraphs are single units otherwise).
-    let is_long = |s: &Segment| {
-        let t = &text[s.start..s.end];
-        // Over four bytes per character, more bytes than that are more characters too.
-        t.len() > MAX_WRAP_WIDTH
-            && (t.len() > 4 * MAX_WRAP_WIDTH || width(t) > MAX_WRAP_WIDTH)
-            && memchr::memchr(b'\n', t.as_bytes()).is_none()
+    let long_lines = whole_blocks && segments.iter().any(|s| is_long_line(text, s));
+    let mut decider = Decider {
+        text,
+        segments,
+        threshold,
+        whole_blocks,
+        boilerplate,
+        long_lines,
+        kept_long: false,
+        index,
+        scratch,
+        decisions: Vec::with_capacity(segments.len()),
+        next: 0,
     };
-    let long_lines = whole_blocks && segments.iter().any(is_long);
-    let is_long = |s: &Segment| long_lines && is_long(s);
-    let mut kept_long = false;
-    let mut decisions = Vec::with_capacity(segments.len());
-    let mut i = 0;
-    while i < segments.len() {
-        let block = segments[i].block;
-        let run = if whole_blocks {
-            segments[i..]
-                .iter()
-                .take_while(|s| s.block == block)
-                .count()
-        } else {
-            1
-        };
-        let seg = &segments[i];
-        // The xxh3 of a one-unit block's bytes, computed before anything else.
-        let mut one_raw = None;
-        if run == 1 && (kept_long || !is_long(seg)) {
-            // A byte-for-byte repeat needs no normalizing (the common repeat in scraped text).
-            // It is no boilerplate either: the unit it repeats was kept, so the same check of
-            // the same normalized text said no.
-            let raw = hash(&text.as_bytes()[seg.start..seg.end]);
-            one_raw = Some(raw);
-            if let Some(decision) = index.find_exact(text, seg.start..seg.end, raw) {
-                decisions.push(decision);
-                i += 1;
-                continue;
-            }
-        }
-        if lines.len() < run {
-            lines.resize_with(run, Normalized::default);
-        }
-        // The words' hashes are enough to find a repeat: their capitals and labels are found
-        // again for the few units a near candidate is confirmed for. Where they are not few (in
-        // a text of near repeats), they are found at once.
-        let flags = 8 * index.near.get_mut().confirmed > i;
-        for (seg, line) in segments[i..i + run].iter().zip(&mut lines) {
-            let unit = &text[seg.start..seg.end];
-            // The boilerplate check reads the text.
-            match (boilerplate, flags) {
-                (Some(_), _) => normalize_into(unit, line),
-                (None, true) => words_into(unit, line),
-                (None, false) => word_hashes_into(unit, line),
-            }
-        }
-        let mut whole = None;
-        if run > 1 {
-            let range = segments[i].start..segments[i + run - 1].end;
-            block_words.clear();
-            lines[..run]
-                .iter()
-                .for_each(|line| block_words.extend(line));
-            if !block_words.is_empty() {
-                let prints = Prints::of(text, range.clone(), &block_words);
-                let found = index
-                    .find_same(text, range.clone(), &block_words, prints)
-                    .filter(|_| kept_long || !segments[i..i + run].iter().any(is_long));
-                if let Some(decision) = found {
-                    decisions.extend(std::iter::repeat_n(decision, run));
-                    i += run;
-                    continue;
+    if boilerplate.is_none() && ahead::worth_it(segments.len()) {
+        // While this thread decides a chunk, another thread of the pool makes the next one.
+        let mut ahead = Ahead::default();
+        let mut next = Ahead::default();
+        ahead.make(text, segments, 0);
+        loop {
+            let end = ahead.units().end;
+            rayon::in_place_scope(|scope| {
+                if end < segments.len() {
+                    scope.spawn(|_| next.make(text, segments, end));
                 }
-                whole = Some(range);
+                decider.decide_until(end, &mut ahead);
+            });
+            if end == segments.len() {
+                break;
             }
+            std::mem::swap(&mut ahead, &mut next);
         }
-        let first_entry = index.entries.len();
-        let kept_long_before = kept_long;
-        let mut keys = None;
-        for (j, seg) in segments.iter().enumerate().skip(i).take(run) {
-            let range = seg.start..seg.end;
-            let normalized = &lines[j - i];
-            if normalized.is_empty() {
-                // Nothing to compare: rules, ornaments and emoji lines stay where they are.
-                decisions.push(Decision::Keep);
-                continue;
-            }
-            if let Some(pages) = boilerplate.and_then(|check| check(normalized)) {
-                decisions.push(Decision::Boilerplate { pages });
-                continue;
-            }
-            let prints = Prints {
-                raw: one_raw.unwrap_or_else(|| hash(text[range.clone()].as_bytes())),
-                normalized: words_key(&normalized.hashes),
-            };
-            let mut decision = index.find(
-                text,
-                range.clone(),
-                normalized,
-                prints,
-                threshold,
-                one_raw.is_some(),
-                &mut keys,
-            );
-            // The first long line stays: without one, a second run would read the text as
-            // hard-wrapped and cut it into other units (and cleaning twice could remove more
-            // than cleaning once). Once one is kept, no line needs measuring.
-            let first_long = !kept_long && is_long(seg);
-            if first_long {
-                decision = Decision::Keep;
-            }
-            if decision == Decision::Keep {
-                kept_long |= first_long;
-                index.insert(j, range, normalized, prints, keys.as_ref());
-            }
-            decisions.push(decision);
-        }
-        if let Some(range) = whole {
-            let own = i..i + run;
-            let kept: Vec<usize> = own
-                .clone()
-                .filter(|&j| decisions[j] == Decision::Keep)
-                .collect();
-            if kept.len() == run {
-                let prints = Prints::of(text, range.clone(), &block_words);
-                index.insert(i, range, &block_words, prints, None);
-            } else if let Some(&first) = kept.first() {
-                let mut rest_keys = None;
-                // What stays of the block is what a second run sees as the block: compare it
-                // now, so cleaning twice removes nothing more than cleaning once.
-                let sources: Vec<Range<usize>> = kept
-                    .iter()
-                    .map(|&j| segments[j].start..segments[j].end)
-                    .collect();
-                let rest: Vec<&str> = sources.iter().map(|r| &text[r.clone()]).collect();
-                normalized.clear();
-                kept.iter().for_each(|&j| normalized.extend(&lines[j - i]));
-                let key = words_key(&normalized.hashes);
-                // Where the lines left would read as one wrapped paragraph, a second run takes
-                // them as one unit and may find it a near-duplicate too.
-                let one_unit = !long_lines && rest.len() > 1 && lines_look_wrapped(&rest);
-                let found = if one_unit {
-                    let query = (&normalized, &sources[..]);
-                    let (found, keys) = index.find_rest(text, query, key, threshold, &own);
-                    rest_keys = keys;
-                    found
-                } else {
-                    index.find_normalized(text, (&normalized, &sources), key)
-                };
-                // A match with one of the block's own lines is no repeat (one line is left, or
-                // one line and punctuation).
-                let found = found
-                    .filter(|d| matches!(d, Decision::Remove { of, .. } if !own.contains(of)))
-                    .filter(|_| kept_long_before || !kept.iter().any(|&j| is_long(&segments[j])));
-                if normalized.is_empty() {
-                    // Only punctuation is left: nothing a later unit could repeat.
-                } else if let Some(decision) = found {
-                    for entry in &mut index.entries[first_entry..] {
-                        entry.alive = false;
-                    }
-                    // Lines that repeated lines of this block now point past them too.
-                    for j in own.clone() {
-                        let points_inside = matches!(decisions[j],
-                            Decision::Remove { of, .. } if own.contains(&of));
-                        if decisions[j] == Decision::Keep || points_inside {
-                            decisions[j] = decision;
-                        }
-                    }
-                } else {
-                    // Kept for good: with its text, which later matches compare.
-                    let rest = with_text(text, &sources);
-                    index.insert_rest(first, range, rest, key, rest_keys.as_ref());
-                }
-            }
-        }
-        i += run;
+    } else {
+        decider.decide_until(segments.len(), &mut ());
     }
-    index.scratch = Scratch {
-        normalized,
-        lines,
-        block_words,
-    };
+    let Decider {
+        mut index,
+        scratch,
+        decisions,
+        ..
+    } = decider;
+    index.scratch = scratch;
     index.scratch.shrink();
     let_go_if_large(&mut index.near.get_mut().entry_words);
     INDEX.with_borrow_mut(|slot| *slot = index);
     decisions
+}
+
+/// Whether `text` at `s` is a line too long for hard-wrapped prose.
+fn is_long_line(text: &str, s: &Segment) -> bool {
+    let t = &text[s.start..s.end];
+    // Over four bytes per character, more bytes than that are more characters too.
+    t.len() > MAX_WRAP_WIDTH
+        && (t.len() > 4 * MAX_WRAP_WIDTH || width(t) > MAX_WRAP_WIDTH)
+        && memchr::memchr(b'\n', t.as_bytes()).is_none()
+}
+
+/// [`decide`] under way: its text and settings, the index, and the units decided so far.
+struct Decider<'t, 'b> {
+    text: &'t str,
+    segments: &'t [Segment],
+    threshold: f64,
+    whole_blocks: bool,
+    boilerplate: Option<BoilerplateCheck<'b>>,
+    /// Whether the text has a line too long for hard-wrapped prose.
+    long_lines: bool,
+    /// Whether such a line was kept.
+    kept_long: bool,
+    index: Index,
+    scratch: Scratch,
+    decisions: Vec<Decision>,
+    /// The first unit not decided yet.
+    next: usize,
+}
+
+impl Decider<'_, '_> {
+    /// Decides the units from the first one not decided yet up to the block unit `end` is in;
+    /// `ahead` holds what some of them are decided from.
+    fn decide_until(&mut self, end: usize, ahead: &mut impl MadeAhead) {
+        let (text, segments, threshold) = (self.text, self.segments, self.threshold);
+        let (whole_blocks, boilerplate, long_lines) =
+            (self.whole_blocks, self.boilerplate, self.long_lines);
+        let is_long = |s: &Segment| long_lines && is_long_line(text, s);
+        let (mut i, mut kept_long) = (self.next, self.kept_long);
+        let Decider {
+            index,
+            scratch:
+                Scratch {
+                    normalized,
+                    lines,
+                    block_words,
+                },
+            decisions,
+            ..
+        } = self;
+        // `lines` are the normalized lines of the current block (a block is the words of its
+        // lines, in order), `block_words` the block as a whole.
+        while i < end {
+            let block = segments[i].block;
+            let run = if whole_blocks {
+                segments[i..]
+                    .iter()
+                    .take_while(|s| s.block == block)
+                    .count()
+            } else {
+                1
+            };
+            let seg = &segments[i];
+            // The xxh3 of a one-unit block's bytes, computed before anything else.
+            let mut one_raw = None;
+            if run == 1 && (kept_long || !is_long(seg)) {
+                // A byte-for-byte repeat needs no normalizing (the common repeat in scraped text).
+                // It is no boilerplate either: the unit it repeats was kept, so the same check of
+                // the same normalized text said no.
+                let raw =
+                    (ahead.raw(i)).unwrap_or_else(|| hash(&text.as_bytes()[seg.start..seg.end]));
+                one_raw = Some(raw);
+                if let Some(decision) = index.find_exact(text, seg.start..seg.end, raw) {
+                    decisions.push(decision);
+                    i += 1;
+                    continue;
+                }
+            }
+            if lines.len() < run {
+                lines.resize_with(run, Normalized::default);
+            }
+            // The words' hashes are enough to find a repeat: their capitals and labels are found
+            // again for the few units a near candidate is confirmed for. Where they are not few (in
+            // a text of near repeats), they are found at once.
+            let flags = 8 * index.near.get_mut().confirmed > i;
+            for (j, (seg, line)) in (i..).zip(segments[i..i + run].iter().zip(lines.iter_mut())) {
+                // Units are made ahead only where no boilerplate check reads their text.
+                if ahead.take_words(j, line) {
+                    continue;
+                }
+                let unit = &text[seg.start..seg.end];
+                // The boilerplate check reads the text.
+                match (boilerplate, flags) {
+                    (Some(_), _) => normalize_into(unit, line),
+                    (None, true) => words_into(unit, line),
+                    (None, false) => word_hashes_into(unit, line),
+                }
+            }
+            let mut whole = None;
+            if run > 1 {
+                let range = segments[i].start..segments[i + run - 1].end;
+                block_words.clear();
+                lines[..run]
+                    .iter()
+                    .for_each(|line| block_words.extend(line));
+                if !block_words.is_empty() {
+                    let prints = Prints::of(text, range.clone(), block_words);
+                    let found = index
+                        .find_same(text, range.clone(), block_words, prints)
+                        .filter(|_| kept_long || !segments[i..i + run].iter().any(is_long));
+                    if let Some(decision) = found {
+                        decisions.extend(std::iter::repeat_n(decision, run));
+                        i += run;
+                        continue;
+                    }
+                    whole = Some(range);
+                }
+            }
+            let first_entry = index.entries.len();
+            let kept_long_before = kept_long;
+            let mut keys = None;
+            for (j, seg) in segments.iter().enumerate().skip(i).take(run) {
+                let range = seg.start..seg.end;
+                let normalized = &lines[j - i];
+                if normalized.is_empty() {
+                    // Nothing to compare: rules, ornaments and emoji lines stay where they are.
+                    decisions.push(Decision::Keep);
+                    continue;
+                }
+                if let Some(pages) = boilerplate.and_then(|check| check(normalized)) {
+                    decisions.push(Decision::Boilerplate { pages });
+                    continue;
+                }
+                let prints = Prints {
+                    raw: (one_raw.or_else(|| ahead.raw(j)))
+                        .unwrap_or_else(|| hash(text[range.clone()].as_bytes())),
+                    normalized: (ahead.key(j)).unwrap_or_else(|| words_key(&normalized.hashes)),
+                };
+                let mut decision = index.find(
+                    text,
+                    range.clone(),
+                    normalized,
+                    prints,
+                    threshold,
+                    one_raw.is_some(),
+                    (ahead.near(j), &mut keys),
+                );
+                // The first long line stays: without one, a second run would read the text as
+                // hard-wrapped and cut it into other units (and cleaning twice could remove more
+                // than cleaning once). Once one is kept, no line needs measuring.
+                let first_long = !kept_long && is_long(seg);
+                if first_long {
+                    decision = Decision::Keep;
+                }
+                if decision == Decision::Keep {
+                    kept_long |= first_long;
+                    index.insert(j, range, normalized, prints, keys.as_ref());
+                }
+                decisions.push(decision);
+            }
+            if let Some(range) = whole {
+                let own = i..i + run;
+                let kept: Vec<usize> = own
+                    .clone()
+                    .filter(|&j| decisions[j] == Decision::Keep)
+                    .collect();
+                if kept.len() == run {
+                    let prints = Prints::of(text, range.clone(), block_words);
+                    index.insert(i, range, block_words, prints, None);
+                } else if let Some(&first) = kept.first() {
+                    let mut rest_keys = None;
+                    // What stays of the block is what a second run sees as the block: compare it
+                    // now, so cleaning twice removes nothing more than cleaning once.
+                    let sources: Vec<Range<usize>> = kept
+                        .iter()
+                        .map(|&j| segments[j].start..segments[j].end)
+                        .collect();
+                    let rest: Vec<&str> = sources.iter().map(|r| &text[r.clone()]).collect();
+                    normalized.clear();
+                    kept.iter().for_each(|&j| normalized.extend(&lines[j - i]));
+                    let key = words_key(&normalized.hashes);
+                    // Where the lines left would read as one wrapped paragraph, a second run takes
+                    // them as one unit and may find it a near-duplicate too.
+                    let one_unit = !long_lines && rest.len() > 1 && lines_look_wrapped(&rest);
+                    let found = if one_unit {
+                        let query = (&*normalized, &sources[..]);
+                        let (found, keys) = index.find_rest(text, query, key, threshold, &own);
+                        rest_keys = keys;
+                        found
+                    } else {
+                        index.find_normalized(text, (normalized, &sources), key)
+                    };
+                    // A match with one of the block's own lines is no repeat (one line is left, or
+                    // one line and punctuation).
+                    let found = found
+                        .filter(|d| matches!(d, Decision::Remove { of, .. } if !own.contains(of)))
+                        .filter(|_| {
+                            kept_long_before || !kept.iter().any(|&j| is_long(&segments[j]))
+                        });
+                    if normalized.is_empty() {
+                        // Only punctuation is left: nothing a later unit could repeat.
+                    } else if let Some(decision) = found {
+                        for entry in &mut index.entries[first_entry..] {
+                            entry.alive = false;
+                        }
+                        // Lines that repeated lines of this block now point past them too.
+                        for j in own.clone() {
+                            let points_inside = matches!(decisions[j],
+                            Decision::Remove { of, .. } if own.contains(&of));
+                            if decisions[j] == Decision::Keep || points_inside {
+                                decisions[j] = decision;
+                            }
+                        }
+                    } else {
+                        // Kept for good: with its text, which later matches compare.
+                        let rest = with_text(text, &sources);
+                        index.insert_rest(first, range, rest, key, rest_keys.as_ref());
+                    }
+                }
+            }
+            i += run;
+        }
+        (self.next, self.kept_long) = (i, kept_long);
+    }
 }
 
 /// One kept unit (or kept block) in the index.
@@ -657,10 +745,13 @@ impl Index {
         claim(&mut self.normalized, &self.entries, key, id);
     }
 
-    /// Any match for the text at `range`; `keys` is set to its near-duplicate keys when they
-    /// were computed (written in place: they are 152 bytes). With `exact_checked`, it is known
-    /// to be no exact repeat.
+    /// Any match for the text at `range`; `keys` is set to its near-duplicate keys when the
+    /// near-duplicate search ran (written in place: they are 152 bytes), which are `made` if
+    /// they were made already. With `exact_checked`, it is known to be no exact repeat.
+    // Called once per unit, from one place: as a call of its own (which the compiler chose once
+    // `decide_until` became generic), it cost 0.8% more instructions per page.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn find(
         &self,
         text: &str,
@@ -669,7 +760,7 @@ impl Index {
         prints: Prints,
         threshold: f64,
         exact_checked: bool,
-        keys: &mut Option<NearKeys>,
+        (made, keys): (Option<&NearKeys>, &mut Option<NearKeys>),
     ) -> Decision {
         *keys = None;
         let same = if exact_checked {
@@ -684,7 +775,10 @@ impl Index {
         if normalized.len() < MIN_NEAR_WORDS {
             return Decision::Keep;
         }
-        let keys = keys.insert(near_keys(&normalized.hashes));
+        let keys = keys.insert(
+            made.copied()
+                .unwrap_or_else(|| near_keys(&normalized.hashes)),
+        );
         let query = (normalized, std::slice::from_ref(&range));
         self.best_near(text, keys, query, threshold, &(0..0))
             .unwrap_or(Decision::Keep)

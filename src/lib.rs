@@ -79,6 +79,9 @@ impl Cleaner {
     }
 
     /// Finds the repeats in `text`. Nothing is copied: the result borrows `text`.
+    ///
+    /// A long text (tens of thousands of paragraphs) also uses a second thread of the current
+    /// rayon pool, or of the global pool outside any: see [`dedup::decide`].
     pub fn clean<'t>(&self, text: &'t str) -> Cleaned<'t> {
         self.clean_page(text, None)
     }
