@@ -2,13 +2,13 @@
 //! by side in memory: reading a bucket of an index of millions of entries costs a cache miss
 //! or two, not one per member (as a linked chain of members would).
 
-use rustc_hash::FxHashMap;
+use crate::table::Table;
 
 /// Key -> the members filed under it, in the order they were added, up to a cap per bucket.
 pub(crate) struct Buckets<T> {
     /// Key -> (start, members): a bucket's members are `members[start..start + members]`, with
     /// room after them up to the next power of two.
-    buckets: FxHashMap<u64, (u32, u32)>,
+    buckets: Table<(u32, u16)>,
     /// The members of all buckets. A bucket outgrowing its room is copied to the end, where its
     /// room doubles; the room it leaves stays unused until [`Buckets::clear`].
     members: Vec<T>,
@@ -17,7 +17,7 @@ pub(crate) struct Buckets<T> {
 impl<T> Default for Buckets<T> {
     fn default() -> Self {
         Buckets {
-            buckets: FxHashMap::default(),
+            buckets: Table::default(),
             members: Vec::new(),
         }
     }
@@ -32,18 +32,23 @@ impl<T: Copy + Default> Buckets<T> {
 
     /// The members filed under `key`, oldest first.
     pub(crate) fn get(&self, key: &u64) -> &[T] {
-        match self.buckets.get(key) {
+        match self.buckets.get(*key) {
             Some(&(start, len)) => &self.members[start as usize..][..len as usize],
             None => &[],
         }
     }
 
+    /// Asks for the slot of `key` to be read into the cache (see [`Table::prefetch`]).
+    pub(crate) fn prefetch(&self, key: u64) {
+        self.buckets.prefetch(key);
+    }
+
     /// Files `member` under `key` unless the bucket holds `cap` members already.
     pub(crate) fn add(&mut self, key: u64, member: T, cap: usize) {
         let end = self.members.len();
-        let (start, len) = self.buckets.entry(key).or_insert((end as u32, 0));
+        let (start, len) = self.buckets.get_or_insert(key, (end as u32, 0));
         let (at, n) = (*start as usize, *len as usize);
-        if n >= cap {
+        if n >= cap.min(u16::MAX.into()) {
             return;
         }
         let at = if n == 0 {
@@ -74,6 +79,7 @@ impl<T: Copy + Default> Buckets<T> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use rustc_hash::FxHashMap;
 
     proptest! {
         /// Whatever order entries are filed in, every bucket holds what a plain map of

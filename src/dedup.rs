@@ -26,6 +26,7 @@ use crate::buckets::Buckets;
 use crate::fingerprint::{hash, near_keys, words_key, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
+use crate::table::Table;
 use ahead::{Ahead, MadeAhead};
 
 /// Why a unit was removed.
@@ -231,6 +232,9 @@ impl Decider<'_, '_> {
         // `lines` are the normalized lines of the current block (a block is the words of its
         // lines, in order), `block_words` the block as a whole.
         while i < end {
+            if let Some((raw, key, near)) = ahead.keys(i + PREFETCH_UNITS) {
+                index.prefetch(raw, key, near);
+            }
             let block = segments[i].block;
             let run = if whole_blocks {
                 segments[i..]
@@ -404,6 +408,10 @@ impl Decider<'_, '_> {
     }
 }
 
+/// Where units were made ahead, the slots a unit is looked up in are asked for this many
+/// units before its turn.
+const PREFETCH_UNITS: usize = 6;
+
 /// One kept unit (or kept block) in the index.
 struct Entry {
     /// The unit removals point at.
@@ -464,8 +472,10 @@ thread_local! {
 #[derive(Default)]
 struct Index {
     entries: Vec<Entry>,
-    raw: FxHashMap<u64, usize>,
-    normalized: FxHashMap<u64, usize>,
+    /// The xxh3 of an entry's text -> the entry.
+    raw: Table<u32>,
+    /// The [`words_key`] of an entry's words -> the entry.
+    normalized: Table<u32>,
     /// Near-duplicate key -> the entries filed under it.
     buckets: Buckets<Filed>,
     /// Normalized text of entries for which it is not the normalized text of their range (the
@@ -548,16 +558,29 @@ impl Index {
             .or_else(|| self.find_normalized(text, query, prints.normalized))
     }
 
+    /// Asks for the slots a unit with these keys is looked up in to be read into the cache.
+    fn prefetch(&self, raw: u64, key: u64, near: Option<&NearKeys>) {
+        self.raw.prefetch(raw);
+        self.normalized.prefetch(key);
+        if let Some(near) = near {
+            let bands = near.bands.iter().flatten();
+            near.ends
+                .iter()
+                .chain(bands)
+                .for_each(|&k| self.buckets.prefetch(k));
+        }
+    }
+
     /// An exact match for the text at `range`, whose xxh3 is `raw`.
     fn find_exact(&self, text: &str, range: Range<usize>, raw: u64) -> Option<Decision> {
         let bytes = &text[range];
-        let e = &self.entries[*self.raw.get(&raw)?];
+        let e = &self.entries[*self.raw.get(raw)? as usize];
         (e.alive && text[e.range.clone()] == *bytes).then(|| remove(e.unit, Reason::Exact, 1.0))
     }
 
     /// A normalized match for `query`, whose [`words_key`] is `key`.
     fn find_normalized(&self, text: &str, query: Query<'_>, key: u64) -> Option<Decision> {
-        let id = *self.normalized.get(&key)?;
+        let id = *self.normalized.get(key)? as usize;
         let e = Some(&self.entries[id]).filter(|e| e.alive)?;
         let kept = match self.rests.get(&id) {
             Some(kept) => Cow::Borrowed(kept),
@@ -848,9 +871,15 @@ impl Prints {
 }
 
 /// Points `key` at entry `id` unless a live entry holds it: the first kept copy wins.
-fn claim(map: &mut FxHashMap<u64, usize>, entries: &[Entry], key: u64, id: usize) {
-    let slot = map.entry(key).or_insert(id);
-    if !entries[*slot].alive {
+///
+/// An entry past what 32 bits can number (a text of over four billion units) is not filed: it
+/// is found by no later unit.
+fn claim(map: &mut Table<u32>, entries: &[Entry], key: u64, id: usize) {
+    let Ok(id) = u32::try_from(id) else {
+        return;
+    };
+    let slot = map.get_or_insert(key, id);
+    if !entries[*slot as usize].alive {
         *slot = id;
     }
 }

@@ -37,6 +37,7 @@ pub mod jsonl;
 pub mod normalize;
 pub mod render;
 pub mod segment;
+mod table;
 
 use std::borrow::Cow;
 use std::io;
