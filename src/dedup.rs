@@ -26,7 +26,6 @@ use crate::buckets::Buckets;
 use crate::fingerprint::{hash, near_keys, words_key, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
-use crate::table::Table;
 use ahead::{Ahead, MadeAhead};
 
 /// Why a unit was removed.
@@ -232,8 +231,8 @@ impl Decider<'_, '_> {
         // `lines` are the normalized lines of the current block (a block is the words of its
         // lines, in order), `block_words` the block as a whole.
         while i < end {
-            if let Some((raw, key, near)) = ahead.keys(i + PREFETCH_UNITS) {
-                index.prefetch(raw, key, near);
+            if let Some(near) = ahead.near(i + PREFETCH_UNITS) {
+                index.prefetch(near);
             }
             let block = segments[i].block;
             let run = if whole_blocks {
@@ -408,8 +407,11 @@ impl Decider<'_, '_> {
     }
 }
 
-/// Where units were made ahead, the slots a unit is looked up in are asked for this many
-/// units before its turn.
+/// Where units were made ahead, the buckets a unit's near-duplicate keys are looked up in are
+/// asked for this many units before its turn. (The exact and normalized tables stay hashbrown's:
+/// most of their lookups find nothing, which there reads a control byte, in an array a sixteenth
+/// the size of the slots that would be prefetched; tables of the crate's own for them made the
+/// one big file 9–17% slower on one thread, where nothing is made ahead.)
 const PREFETCH_UNITS: usize = 6;
 
 /// One kept unit (or kept block) in the index.
@@ -472,10 +474,8 @@ thread_local! {
 #[derive(Default)]
 struct Index {
     entries: Vec<Entry>,
-    /// The xxh3 of an entry's text -> the entry.
-    raw: Table<u32>,
-    /// The [`words_key`] of an entry's words -> the entry.
-    normalized: Table<u32>,
+    raw: FxHashMap<u64, usize>,
+    normalized: FxHashMap<u64, usize>,
     /// Near-duplicate key -> the entries filed under it.
     buckets: Buckets<Filed>,
     /// Normalized text of entries for which it is not the normalized text of their range (the
@@ -558,29 +558,23 @@ impl Index {
             .or_else(|| self.find_normalized(text, query, prints.normalized))
     }
 
-    /// Asks for the slots a unit with these keys is looked up in to be read into the cache.
-    fn prefetch(&self, raw: u64, key: u64, near: Option<&NearKeys>) {
-        self.raw.prefetch(raw);
-        self.normalized.prefetch(key);
-        if let Some(near) = near {
-            let bands = near.bands.iter().flatten();
-            near.ends
-                .iter()
-                .chain(bands)
-                .for_each(|&k| self.buckets.prefetch(k));
-        }
+    /// Asks for the buckets of a unit with these near-duplicate keys to be read into the
+    /// cache (see [`crate::table::Table::prefetch`]).
+    fn prefetch(&self, near: &NearKeys) {
+        let bands = near.bands.iter().flatten();
+        (near.ends.iter().chain(bands)).for_each(|&k| self.buckets.prefetch(k));
     }
 
     /// An exact match for the text at `range`, whose xxh3 is `raw`.
     fn find_exact(&self, text: &str, range: Range<usize>, raw: u64) -> Option<Decision> {
         let bytes = &text[range];
-        let e = &self.entries[*self.raw.get(raw)? as usize];
+        let e = &self.entries[*self.raw.get(&raw)?];
         (e.alive && text[e.range.clone()] == *bytes).then(|| remove(e.unit, Reason::Exact, 1.0))
     }
 
     /// A normalized match for `query`, whose [`words_key`] is `key`.
     fn find_normalized(&self, text: &str, query: Query<'_>, key: u64) -> Option<Decision> {
-        let id = *self.normalized.get(key)? as usize;
+        let id = *self.normalized.get(&key)?;
         let e = Some(&self.entries[id]).filter(|e| e.alive)?;
         let kept = match self.rests.get(&id) {
             Some(kept) => Cow::Borrowed(kept),
@@ -871,15 +865,9 @@ impl Prints {
 }
 
 /// Points `key` at entry `id` unless a live entry holds it: the first kept copy wins.
-///
-/// An entry past what 32 bits can number (a text of over four billion units) is not filed: it
-/// is found by no later unit.
-fn claim(map: &mut Table<u32>, entries: &[Entry], key: u64, id: usize) {
-    let Ok(id) = u32::try_from(id) else {
-        return;
-    };
-    let slot = map.get_or_insert(key, id);
-    if !entries[*slot as usize].alive {
+fn claim(map: &mut FxHashMap<u64, usize>, entries: &[Entry], key: u64, id: usize) {
+    let slot = map.entry(key).or_insert(id);
+    if !entries[*slot].alive {
         *slot = id;
     }
 }

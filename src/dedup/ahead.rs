@@ -90,10 +90,6 @@ pub(super) trait MadeAhead {
 
     /// The near-duplicate keys of unit `unit`, if it has words enough to be searched for.
     fn near(&self, unit: usize) -> Option<&NearKeys>;
-
-    /// The keys unit `unit` is looked up by: its xxh3, the [`words_key`] of its words, and
-    /// its near-duplicate keys.
-    fn keys(&self, unit: usize) -> Option<(u64, u64, Option<&NearKeys>)>;
 }
 
 impl MadeAhead for Ahead {
@@ -113,10 +109,6 @@ impl MadeAhead for Ahead {
     fn near(&self, unit: usize) -> Option<&NearKeys> {
         self.get(unit).and_then(|m| m.near.as_ref())
     }
-
-    fn keys(&self, unit: usize) -> Option<(u64, u64, Option<&NearKeys>)> {
-        self.get(unit).map(|m| (m.raw, m.key, m.near.as_ref()))
-    }
 }
 
 /// Nothing made ahead: every unit is made in its turn.
@@ -134,10 +126,6 @@ impl MadeAhead for () {
     }
 
     fn near(&self, _: usize) -> Option<&NearKeys> {
-        None
-    }
-
-    fn keys(&self, _: usize) -> Option<(u64, u64, Option<&NearKeys>)> {
         None
     }
 }
