@@ -4,11 +4,22 @@
 
 use crate::table::Table;
 
+/// Where a bucket's members are: `members[start..start + len]`, with room after them up to
+/// the next power of two. Packed into 6 bytes, so that with its key and epoch a slot of the
+/// table is 16 bytes (24 unpacked): four to a cache line.
+#[derive(Clone, Copy, Default)]
+#[repr(C, packed)]
+struct Span {
+    start: u32,
+    len: u16,
+}
+
+const _: () = assert!(crate::table::slot_size::<Span>() == 16);
+
 /// Key -> the members filed under it, in the order they were added, up to a cap per bucket.
 pub(crate) struct Buckets<T> {
-    /// Key -> (start, members): a bucket's members are `members[start..start + members]`, with
-    /// room after them up to the next power of two.
-    buckets: Table<(u32, u16)>,
+    /// Key -> where its members are.
+    buckets: Table<Span>,
     /// The members of all buckets. A bucket outgrowing its room is copied to the end, where its
     /// room doubles; the room it leaves stays unused until [`Buckets::clear`].
     members: Vec<T>,
@@ -33,7 +44,7 @@ impl<T: Copy + Default> Buckets<T> {
     /// The members filed under `key`, oldest first.
     pub(crate) fn get(&self, key: &u64) -> &[T] {
         match self.buckets.get(*key) {
-            Some(&(start, len)) => &self.members[start as usize..][..len as usize],
+            Some(&Span { start, len }) => &self.members[start as usize..][..len as usize],
             None => &[],
         }
     }
@@ -46,8 +57,13 @@ impl<T: Copy + Default> Buckets<T> {
     /// Files `member` under `key` unless the bucket holds `cap` members already.
     pub(crate) fn add(&mut self, key: u64, member: T, cap: usize) {
         let end = self.members.len();
-        let (start, len) = self.buckets.get_or_insert(key, (end as u32, 0));
-        let (at, n) = (*start as usize, *len as usize);
+        let empty = Span {
+            start: end as u32,
+            len: 0,
+        };
+        let span = self.buckets.get_or_insert(key, empty);
+        let Span { start, len } = *span;
+        let (at, n) = (start as usize, len as usize);
         if n >= cap.min(u16::MAX.into()) {
             return;
         }
@@ -70,8 +86,8 @@ impl<T: Copy + Default> Buckets<T> {
             self.members[at + n] = member;
             at
         };
-        *start = at as u32;
-        *len += 1;
+        span.start = at as u32;
+        span.len = len + 1;
     }
 }
 

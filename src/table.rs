@@ -1,8 +1,8 @@
 //! A hash table whose keys are 64-bit hashes already, with a way to ask for a key's slot to be
 //! read into the cache before the key is looked up.
 //!
-//! Open addressing with linear probing, kept at most half full: a lookup reads one 16-byte slot
-//! (key and value side by side) and seldom the next. A long text's index holds millions of keys
+//! Open addressing with linear probing, kept at most half full: a lookup reads one slot (key
+//! and value side by side, 16 bytes for a value of up to 6 bytes) and seldom the next. A long text's index holds millions of keys
 //! that no cache holds, so each lookup would wait for memory; [`Table::prefetch`] lets the
 //! caller start that read a few units ahead, while it works on the units before.
 
@@ -20,6 +20,11 @@ struct Slot<V> {
     key: u64,
     value: V,
     epoch: u16,
+}
+
+/// The size of a slot of a `Table<V>`: 16 bytes for a value of up to 6 bytes.
+pub(crate) const fn slot_size<V>() -> usize {
+    std::mem::size_of::<Slot<V>>()
 }
 
 /// Key -> value, for keys that are hashes (their bits are mixed again to pick a slot).
