@@ -2,9 +2,10 @@
 //! read into the cache before the key is looked up.
 //!
 //! Open addressing with linear probing, kept at most half full: a lookup reads one slot (key
-//! and value side by side, 16 bytes for a value of up to 6 bytes) and seldom the next. A long text's index holds millions of keys
-//! that no cache holds, so each lookup would wait for memory; [`Table::prefetch`] lets the
-//! caller start that read a few units ahead, while it works on the units before.
+//! and value side by side, 16 bytes for a value of up to 6 bytes) and seldom the next. A long
+//! text's index holds millions of keys that no cache holds, so each lookup would wait for
+//! memory; [`Table::prefetch`] lets the caller start that read a few units ahead, while it
+//! works on the units before.
 
 /// Slots of a table when its first key comes.
 const MIN_SLOTS: usize = 16;
