@@ -56,23 +56,33 @@ impl<V: Copy + Default> Table<V> {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (63 - bits) >> 1) as usize
     }
 
-    /// The value of `key`.
-    pub(crate) fn get(&self, key: u64) -> Option<&V> {
-        if self.slots.is_empty() {
-            return None;
-        }
+    /// The slot that holds `key`, or else the free slot where it would go (the table has
+    /// slots, and a free one).
+    // Every lookup and insertion runs it: as a call of its own it cost 0.35% more instructions
+    // per page.
+    #[inline(always)]
+    fn probe(&self, key: u64) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let mut at = self.home(key);
         loop {
             let slot = &self.slots[at];
             if slot.epoch != self.epoch {
-                return None;
+                return Err(at);
             }
             if slot.key == key {
-                return Some(&slot.value);
+                return Ok(at);
             }
             at = (at + 1) & mask;
         }
+    }
+
+    /// The value of `key`.
+    pub(crate) fn get(&self, key: u64) -> Option<&V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let at = self.probe(key).ok()?;
+        Some(&self.slots[at].value)
     }
 
     /// The value of `key`, set to `value` first if it has none.
@@ -80,24 +90,15 @@ impl<V: Copy + Default> Table<V> {
         if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let mut at = self.home(key);
-        loop {
-            let slot = &mut self.slots[at];
-            if slot.epoch != self.epoch {
-                *slot = Slot {
-                    key,
-                    value,
-                    epoch: self.epoch,
-                };
-                self.len += 1;
-                break;
-            }
-            if slot.key == key {
-                break;
-            }
-            at = (at + 1) & mask;
-        }
+        let at = self.probe(key).unwrap_or_else(|free| {
+            self.slots[free] = Slot {
+                key,
+                value,
+                epoch: self.epoch,
+            };
+            self.len += 1;
+            free
+        });
         &mut self.slots[at].value
     }
 
@@ -106,13 +107,13 @@ impl<V: Copy + Default> Table<V> {
         let size = (2 * self.slots.len()).max(MIN_SLOTS);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         let epoch = std::mem::replace(&mut self.epoch, 1);
-        let mask = size - 1;
         for slot in old.into_iter().filter(|s| s.epoch == epoch) {
-            let mut at = self.home(slot.key);
-            while self.slots[at].epoch != 0 {
-                at = (at + 1) & mask;
-            }
-            self.slots[at] = Slot { epoch: 1, ..slot };
+            // Keys are distinct: each goes to a free slot.
+            let (Ok(at) | Err(at)) = self.probe(slot.key);
+            self.slots[at] = Slot {
+                epoch: self.epoch,
+                ..slot
+            };
         }
     }
 
