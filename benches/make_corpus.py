@@ -9,6 +9,11 @@ line). Each copy tags every non-blank line with a word naming the copy (" qzab";
 so it is no number and keeps ASCII text ASCII): pages stay distinct across copies (an exact-line
 dedup such as awk '!seen[$0]++' cannot fold copy 2 into copy 1) while repeats inside a page
 stay repeats.
+
+It also writes OUT/sites.jsonl, the same number of copies untagged, each copy of a page on a
+site of its own (`site` and the `url`'s host suffixed with the copy): every site has the pages
+and the boilerplate it has in the corpus, for timing `--across` where there is boilerplate to
+find (in pages.jsonl no line is on half of a site's pages).
 """
 import argparse
 import json
@@ -43,4 +48,10 @@ with open(os.path.join(args.out, "pages.jsonl"), "w", encoding="utf-8") as jl, o
                 f.write(text + "\n")
             written += len(line.encode("utf-8"))
         copy += 1
+with open(os.path.join(args.out, "sites.jsonl"), "w", encoding="utf-8") as sl:
+    for c in range(copy):
+        for page in pages:
+            url = page.get("url", "").replace("://", f"://c{c}.", 1)
+            record = dict(page, id=f"{page['id']}-{c}", site=f"{page.get('site', '')}.c{c}", url=url)
+            sl.write(json.dumps(record, ensure_ascii=False) + "\n")
 print(f"{copy} copies of {len(pages)} pages, {written / 1e6:.0f} MB in {args.out}")

@@ -2,9 +2,9 @@
 //! footers, menus) are junk on every page, their first copy included.
 //!
 //! A [`State`] counts, per site, how many pages were seen and on how many of them each
-//! paragraph occurs. A paragraph is identified by the xxh3 of its normalized text, the form
-//! the core compares for normalized repeats, so boilerplate and in-page repeats are decided on
-//! one footing. States add up ([`State::merge`]: associative and commutative), so
+//! paragraph occurs. A paragraph is identified by its [`fingerprint`]: the key of its
+//! normalized words, the key the core finds normalized repeats by, so boilerplate and in-page
+//! repeats are decided on one footing. States add up ([`State::merge`]: associative and commutative), so
 //! any map-reduce engine can learn from shards and combine them in any order.
 //!
 //! # File format
@@ -12,7 +12,7 @@
 //! A state file is UTF-8 text, deterministic for the same counts:
 //!
 //! ```text
-//! paradedup-state 1
+//! paradedup-state 2
 //! site<TAB>NAME<TAB>PAGES<TAB>N
 //! FINGERPRINT<TAB>COUNT          (N lines, fingerprints as 16 lowercase hex digits, ascending)
 //! site<TAB>…                     (sites in ascending byte order of NAME)
@@ -21,6 +21,9 @@
 //! NAME is the site as grouped (tabs and newlines in it are replaced by spaces). Every
 //! fingerprint is written, even those seen on one page only: another shard may have seen it
 //! too, and merging must give the same counts as learning from all the pages at once.
+//!
+//! Format 1, written by earlier builds, held the xxh3 of each normalized text: the same
+//! paragraphs under other numbers. Such a file is refused, with a message to learn it again.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -29,12 +32,23 @@ use std::io::{self, BufRead, Write};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::fingerprint::hash;
-use crate::normalize::{normalize_into, Normalized, MAX_KEPT_SCRATCH};
+use crate::fingerprint::{hash, words_key};
+use crate::normalize::{word_hashes_into, Normalized, MAX_KEPT_SCRATCH};
 use crate::segment::{segment, Unit};
 
 /// The first line of a state file.
-pub const HEADER: &str = "paradedup-state 1";
+pub const HEADER: &str = "paradedup-state 2";
+
+/// The first line of a state file of format 1, whose fingerprints were other numbers.
+const HEADER_1: &str = "paradedup-state 1";
+
+/// The fingerprint of a paragraph whose words are `normalized` (their hashes are enough):
+/// two paragraphs have the same one when they are normalized repeats of each other (but for a
+/// chance as small as a collision of 64-bit hashes), which is what
+/// [`crate::fingerprint::words_key`] gives.
+pub fn fingerprint(normalized: &Normalized) -> u64 {
+    words_key(&normalized.hashes)
+}
 
 /// Default least number of pages a paragraph must be on to be boilerplate.
 pub const DEFAULT_MIN_PAGES: u32 = 2;
@@ -106,11 +120,12 @@ pub fn page_fingerprints(text: &str, unit: Unit) -> Vec<u64> {
             if !seen_bytes.insert(hash(paragraph.as_bytes())) {
                 continue;
             }
-            normalize_into(paragraph, normalized);
+            // The words' hashes are all a fingerprint needs: no normalized text is made.
+            word_hashes_into(paragraph, normalized);
             if normalized.is_empty() {
                 continue;
             }
-            let fp = hash(normalized.text.as_bytes());
+            let fp = fingerprint(normalized);
             if seen.insert(fp) {
                 out.push(fp);
             }
@@ -140,7 +155,7 @@ impl PageScratch {
             set.clear();
             set.shrink_to(KEPT_PARAGRAPHS);
         }
-        if self.normalized.text.capacity() > MAX_KEPT_SCRATCH {
+        if self.normalized.hashes.capacity() * 8 > MAX_KEPT_SCRATCH {
             self.normalized = Normalized::default();
         }
     }
@@ -244,6 +259,13 @@ impl State {
         };
         match lines.next() {
             Some((_, Ok(h))) if h == HEADER => {}
+            Some((_, Ok(h))) if h == HEADER_1 => {
+                return Err(bad(
+                    0,
+                    "a state file of an earlier paradedup (format 1, other fingerprints): \
+                     learn it again",
+                ))
+            }
             Some((_, Err(e))) => return Err(StateError::Io(e.to_string())),
             _ => return Err(bad(0, "not a paradedup state file (bad header)")),
         }
@@ -348,6 +370,20 @@ mod tests {
     }
 
     #[test]
+    fn normalized_repeats_share_a_fingerprint() {
+        let fp = |p: &str| page_fingerprints(p, Unit::Auto);
+        assert_eq!(
+            fp("Share this article!"),
+            fp("  SHARE \u{2014} this \u{201c}article\u{201d}")
+        );
+        assert_ne!(fp("Share this article"), fp("Share this articles"));
+        assert_ne!(fp("Share this article"), fp("Share article this"));
+        // The same number from words found with or without their text.
+        let n = crate::normalize::normalize("Share this article");
+        assert_eq!(fp("Share this article"), [fingerprint(&n)]);
+    }
+
+    #[test]
     fn rule_needs_pages_and_share() {
         let mut pages = vec![("a", "Footer line\n\nBody 1.")];
         pages.extend((0..9).map(|_| ("a", "Other body.")));
@@ -429,7 +465,7 @@ mod tests {
         s.write_to(&mut bytes).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(
-            text.starts_with("paradedup-state 1\nsite\tx\t2\t2\n"),
+            text.starts_with("paradedup-state 2\nsite\tx\t2\t2\n"),
             "{text}"
         );
         assert!(text.contains("site\ty z\t1\t1\n"));
@@ -447,11 +483,19 @@ mod tests {
             "line 1: not a paradedup state file (bad header)"
         );
         let err =
-            State::read_from(&mut "paradedup-state 1\nsite\tx\t2\t1\n".as_bytes()).unwrap_err();
+            State::read_from(&mut "paradedup-state 2\nsite\tx\t2\t1\n".as_bytes()).unwrap_err();
         assert_eq!(err.to_string(), "line 2: the file ends inside a site");
-        let err = State::read_from(&mut "paradedup-state 1\nsite\tx\t2\t1\nzz\t3\n".as_bytes())
+        let err = State::read_from(&mut "paradedup-state 2\nsite\tx\t2\t1\nzz\t3\n".as_bytes())
             .unwrap_err();
         assert_eq!(err.to_string(), "line 3: bad fingerprint");
+        // Format 1's fingerprints are other numbers: reading them would find no boilerplate.
+        let err =
+            State::read_from(&mut "paradedup-state 1\nsite\tx\t2\t0\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 1: a state file of an earlier paradedup (format 1, other fingerprints): \
+             learn it again"
+        );
     }
 
     #[test]

@@ -83,8 +83,11 @@ impl Decision {
     }
 }
 
-/// Tells whether a normalized paragraph is boilerplate, and on how many pages.
-pub type BoilerplateCheck<'a> = &'a dyn Fn(&Normalized) -> Option<u32>;
+/// Tells whether a unit is boilerplate, and on how many pages, given its text and its words.
+/// The words may have only their hashes (no normalized text, no capitals or labels): enough
+/// for [`crate::boilerplate::fingerprint`]; what the check needs beyond that, it makes from
+/// the text.
+pub type BoilerplateCheck<'a> = &'a dyn Fn(&str, &Normalized) -> Option<u32>;
 
 /// Units with fewer words than this are only removed as exact or normalized repeats: in a
 /// very short line, one changed word is a different line.
@@ -117,7 +120,7 @@ pub const ENDS_BUCKET_CAP: usize = 64;
 /// other matching, and never becomes an original.
 ///
 /// Units are decided in order, on the calling thread. In a long text (tens of thousands of
-/// units) without `boilerplate`, their words and keys are found ahead, on another thread of
+/// units), their words and keys are found ahead, on another thread of
 /// the current rayon pool when it has one (outside any pool, the global pool); the decisions
 /// are the same.
 pub fn decide(
@@ -147,7 +150,7 @@ pub fn decide(
         decisions: Vec::with_capacity(segments.len()),
         next: 0,
     };
-    if boilerplate.is_none() && ahead::worth_it(segments.len()) {
+    if ahead::worth_it(segments.len()) {
         // While this thread decides a chunk, another thread of the pool makes the next one.
         let mut ahead = Ahead::default();
         let mut next = Ahead::default();
@@ -267,16 +270,13 @@ impl Decider<'_, '_> {
             // a text of near repeats), they are found at once.
             let flags = 8 * index.near.get_mut().confirmed > i;
             for (j, (seg, line)) in (i..).zip(segments[i..i + run].iter().zip(lines.iter_mut())) {
-                // Units are made ahead only where no boilerplate check reads their text.
                 if ahead.take_words(j, line) {
                     continue;
                 }
                 let unit = &text[seg.start..seg.end];
-                // The boilerplate check reads the text.
-                match (boilerplate, flags) {
-                    (Some(_), _) => normalize_into(unit, line),
-                    (None, true) => words_into(unit, line),
-                    (None, false) => word_hashes_into(unit, line),
+                match flags {
+                    true => words_into(unit, line),
+                    false => word_hashes_into(unit, line),
                 }
             }
             let mut whole = None;
@@ -310,7 +310,8 @@ impl Decider<'_, '_> {
                     decisions.push(Decision::Keep);
                     continue;
                 }
-                if let Some(pages) = boilerplate.and_then(|check| check(normalized)) {
+                let check = |check: BoilerplateCheck<'_>| check(&text[range.clone()], normalized);
+                if let Some(pages) = boilerplate.and_then(check) {
                     decisions.push(Decision::Boilerplate { pages });
                     continue;
                 }
@@ -1054,7 +1055,7 @@ pub fn one_edit(a: &Words, b: &Words) -> bool {
 }
 
 /// [`one_edit`] of two units' word hashes.
-fn one_edit_hashes(a: &[u64], b: &[u64]) -> bool {
+pub(crate) fn one_edit_hashes(a: &[u64], b: &[u64]) -> bool {
     let shorter = a.len().min(b.len());
     if shorter >= LONG_UNIT_WORDS {
         return true;

@@ -93,25 +93,28 @@ impl Cleaner {
     /// [`Cleaned::left_as_is`]).
     pub fn clean_page<'t>(&self, text: &'t str, site: Option<&PageSite<'_>>) -> Cleaned<'t> {
         let segments = segment::segment(text, self.unit);
-        // Only a site with boilerplate needs its pages' paragraphs checked (which takes their
-        // normalized text): most sites of a crawl have a page or two, and none.
+        // Only a site with boilerplate needs its pages' paragraphs checked: most sites of a
+        // crawl have a page or two, and none.
         let site = site.filter(|s| s.counts.is_some_and(|c| !c.counts.is_empty()));
+        // Without a title, the first paragraph with words: its fingerprint and its text.
         let first_words = site.filter(|s| s.title.is_none()).and_then(|_| {
             segments.iter().find_map(|seg| {
                 let n = normalize::normalize(&text[seg.start..seg.end]);
-                (!n.is_empty()).then_some(n.text)
+                (!n.is_empty()).then(|| (boilerplate::fingerprint(&n), n.text))
             })
         });
-        let check = |n: &normalize::Normalized| -> Option<u32> {
+        let check = |unit: &str, n: &normalize::Normalized| -> Option<u32> {
             let site = site?;
-            let pages =
-                (site.counts?).boilerplate(fingerprint::hash(n.text.as_bytes()), site.rule)?;
-            // The headline test compares words: it is only asked of boilerplate candidates.
-            let headline =
-                site.is_headline(n, self.threshold) || first_words.as_deref() == Some(&n.text);
+            let fp = boilerplate::fingerprint(n);
+            let pages = (site.counts?).boilerplate(fp, site.rule)?;
+            // The first paragraph's fingerprint, confirmed by its text.
+            let first = first_words.as_ref().is_some_and(|(first, first_text)| {
+                *first == fp && normalize::normalize(unit).text == *first_text
+            });
+            let headline = first || site.is_headline(unit, n, self.threshold);
             (!headline).then_some(pages)
         };
-        let check_ref: &dyn Fn(&normalize::Normalized) -> Option<u32> = &check;
+        let check_ref: dedup::BoilerplateCheck<'_> = &check;
         let mut decisions = dedup::decide(
             text,
             &segments,
@@ -174,14 +177,19 @@ impl<'s> PageSite<'s> {
         self
     }
 
-    fn is_headline(&self, n: &normalize::Normalized, threshold: f64) -> bool {
-        match (&self.title, &self.title_text) {
-            (Some(words), Some(text)) => {
-                *text == n.text
-                    || dedup::near(words, &fingerprint::Words::new(n), threshold).is_some()
-            }
-            _ => false,
+    /// Whether `unit`, whose words are `n` (their hashes at least), is the headline or a
+    /// near-duplicate of it.
+    fn is_headline(&self, unit: &str, n: &normalize::Normalized, threshold: f64) -> bool {
+        let (Some(words), Some(text)) = (&self.title, &self.title_text) else {
+            return false;
+        };
+        // The words' hashes rule out most paragraphs (boilerplate is asked about often on a
+        // site with much of it); the rest are normalized again, with text and capitals.
+        if !dedup::one_edit_hashes(&words.hashes, &n.hashes) {
+            return false;
         }
+        let n = normalize::normalize(unit);
+        *text == n.text || dedup::near(words, &fingerprint::Words::new(&n), threshold).is_some()
     }
 }
 

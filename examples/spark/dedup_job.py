@@ -67,7 +67,7 @@ for line, n in counts:
 state_dir = tempfile.mkdtemp(prefix="paradedup-spark-")
 state_path = os.path.join(state_dir, "boilerplate.state")
 with open(state_path, "w", encoding="utf-8") as f:
-    f.write("paradedup-state 1\n")
+    f.write("paradedup-state 2\n")
     for site in sorted(sites, key=lambda s: s.encode("utf-8")):
         page_count, fingerprints = sites[site]
         f.write(f"site\t{site}\t{page_count}\t{len(fingerprints)}\n")

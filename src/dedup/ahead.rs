@@ -133,7 +133,8 @@ impl MadeAhead for () {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dedup::{decide, Decision, Reason};
+    use crate::boilerplate::fingerprint;
+    use crate::dedup::{decide, BoilerplateCheck, Decision, Reason};
     use crate::segment::{segment, Unit};
 
     /// Copies of the samples' lines, each copy with some lines as they are (exact repeats),
@@ -185,7 +186,7 @@ mod tests {
         out
     }
 
-    fn on_threads(threads: usize, text: &str, unit: Unit) -> Vec<Decision> {
+    fn on_threads(threads: usize, text: &str, unit: Unit, boilerplate: bool) -> Vec<Decision> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -193,18 +194,28 @@ mod tests {
         let segments = segment(text, unit);
         pool.install(|| {
             assert_eq!(worth_it(segments.len()), threads > 1);
-            decide(text, &segments, 0.8, unit == Unit::Auto, None)
+            // A site's boilerplate check, which reads the words made ahead: one paragraph in 16.
+            let one_in_16 =
+                |_: &str, n: &Normalized| fingerprint(n).is_multiple_of(16).then_some(9u32);
+            let check = boilerplate.then_some(&one_in_16 as BoilerplateCheck<'_>);
+            decide(text, &segments, 0.8, unit == Unit::Auto, check)
         })
     }
 
     #[test]
     fn units_made_ahead_are_decided_as_units_made_in_turn() {
-        for (wrap, unit) in [(false, Unit::Auto), (true, Unit::Auto), (true, Unit::Line)] {
+        let cases = [
+            (false, Unit::Auto, false),
+            (true, Unit::Auto, false),
+            (true, Unit::Line, false),
+            (false, Unit::Auto, true),
+        ];
+        for (wrap, unit, boilerplate) in cases {
             let text = copies(wrap);
             let units = segment(&text, unit).len();
             assert!(units > MIN_UNITS + 2 * CHUNK, "{units} units");
-            let ahead = on_threads(2, &text, unit);
-            let in_turn = on_threads(1, &text, unit);
+            let ahead = on_threads(2, &text, unit, boilerplate);
+            let in_turn = on_threads(1, &text, unit, boilerplate);
             assert_eq!(ahead.len(), in_turn.len());
             let differ = (0..units).find(|&j| ahead[j] != in_turn[j]);
             assert!(
@@ -222,6 +233,10 @@ mod tests {
             for reason in [Reason::Exact, Reason::Normalized, Reason::Near] {
                 assert!(removed(reason) > 100, "{reason:?}: {}", removed(reason));
             }
+            let site_boilerplate = (ahead.iter())
+                .filter(|d| matches!(d, Decision::Boilerplate { .. }))
+                .count();
+            assert_eq!(site_boilerplate > 100, boilerplate, "{site_boilerplate}");
             let kept = ahead.iter().filter(|d| **d == Decision::Keep).count();
             assert!(kept > units / 10, "{kept} kept");
         }
