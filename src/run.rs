@@ -168,6 +168,19 @@ impl Source {
 
 /// Runs the command; `Err` is an output error (the caller reports it and exits 2).
 pub fn run(args: &Args) -> io::Result<ExitCode> {
+    // `paradedup -j2 learn … -o s.state` is a cleaning run of a file named `learn` (the
+    // commands take no options before them), which would go on to clean the pages into a
+    // directory `s.state`: refused before anything is done.
+    let command = ["learn", "merge"].into_iter().find(|c| {
+        let first = args.files.first();
+        first.is_some_and(|f| f.as_os_str() == *c && !f.exists())
+    });
+    if let Some(command) = command {
+        return usage(&format!(
+            "{command}: no such file; to run `paradedup {command}`, put it first, before any \
+             option (see `paradedup {command} --help`)"
+        ));
+    }
     let Some(mut ctx) = context(args)? else {
         return Ok(ExitCode::from(2));
     };

@@ -188,6 +188,38 @@ fn missing_file_is_a_one_line_error() {
 }
 
 #[test]
+fn a_command_after_an_option_is_refused_before_anything_is_done() {
+    let dir = Scratch::new("command");
+    let pages = dir.file("pages.jsonl", "{\"text\": \"a\\n\\na\"}\n");
+    let state = dir.0.join("s.state");
+    let out = cmd()
+        .current_dir(&dir.0)
+        .args(["-j1", "learn", "--jsonl"])
+        .arg(&pages)
+        .arg("-o")
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "paradedup: learn: no such file; to run `paradedup learn`, put it first, before any \
+         option (see `paradedup learn --help`)\n"
+    );
+    // Nothing was cleaned into a directory named after the state file.
+    assert!(!state.exists());
+    // A file of that name is cleaned as any other.
+    dir.file("merge", "x\n\nx\n");
+    let out = cmd()
+        .current_dir(&dir.0)
+        .args(["-q", "merge"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(out.stdout, b"x\n");
+}
+
+#[test]
 fn directory_is_an_error() {
     let dir = Scratch::new("dir");
     let out = cmd().arg(&dir.0).output().unwrap();
