@@ -4,8 +4,8 @@
 //! A [`State`] counts, per site, how many pages were seen and on how many of them each
 //! paragraph occurs. A paragraph is identified by its [`fingerprint`]: the key of its
 //! normalized words, the key the core finds normalized repeats by, so boilerplate and in-page
-//! repeats are decided on one footing. States add up ([`State::merge`]: associative and commutative), so
-//! any map-reduce engine can learn from shards and combine them in any order.
+//! repeats are decided on one footing. States add up ([`State::merge`]: associative and
+//! commutative), so any map-reduce engine can learn from shards and combine them in any order.
 //!
 //! # File format
 //!

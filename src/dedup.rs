@@ -120,9 +120,8 @@ pub const ENDS_BUCKET_CAP: usize = 64;
 /// other matching, and never becomes an original.
 ///
 /// Units are decided in order, on the calling thread. In a long text (tens of thousands of
-/// units), their words and keys are found ahead, on another thread of
-/// the current rayon pool when it has one (outside any pool, the global pool); the decisions
-/// are the same.
+/// units), their words and keys are found ahead, on another thread of the current rayon pool
+/// when it has one (outside any pool, the global pool); the decisions are the same.
 pub fn decide(
     text: &str,
     segments: &[Segment],
