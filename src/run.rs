@@ -171,9 +171,14 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     // `paradedup -j2 learn … -o s.state` is a cleaning run of a file named `learn` (the
     // commands take no options before them), which would go on to clean the pages into a
     // directory `s.state`: refused before anything is done.
-    let command = ["learn", "merge"].into_iter().find(|c| {
-        let first = args.files.first();
-        first.is_some_and(|f| f.as_os_str() == *c && !f.exists())
+    let missing = args.files.first().filter(|f| !f.exists());
+    let command = missing.and_then(|first| {
+        let cli = <Args as clap::CommandFactory>::command();
+        let name = cli
+            .get_subcommands()
+            .map(|c| c.get_name())
+            .find(|n| first.as_os_str() == *n);
+        name.map(str::to_owned)
     });
     if let Some(command) = command {
         return usage(&format!(
