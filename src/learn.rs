@@ -56,65 +56,82 @@ pub fn file_site(path: &Path, grouping: &Grouping) -> String {
 /// Counts every page of `sources`, calling `page(site, fingerprints)` for each, in input
 /// order; pages are fingerprinted on all threads of the current rayon pool. Bad inputs and
 /// records are reported on stderr and skipped; returns whether any was.
-pub fn each_page(
-    sources: &[Source],
-    reading: &Reading,
-    page: &mut dyn FnMut(&str, &[u64]),
-) -> bool {
-    let mut failed = false;
+pub fn each_page(sources: &[Source], reading: &Reading, page: &mut Count) -> bool {
+    let mut counter = Counter::new(page);
     let mut texts = Vec::new();
     for src in sources {
         if !src.is_jsonl(reading.jsonl) {
             texts.push(src);
             if texts.len() == TEXTS_AT_ONCE {
-                failed |= each_text(&texts, reading, page);
+                counter.then(|| each_text(&texts, reading));
                 texts.clear();
             }
             continue;
         }
-        failed |= each_text(&texts, reading, page);
+        counter.then(|| each_text(&texts, reading));
         texts.clear();
         match src.open() {
             Ok(reader) => {
                 let regular_file = src.is_regular_file();
-                failed |= each_record(reader, regular_file, &src.label(), reading, page);
+                each_record(reader, regular_file, &src.label(), reading, &mut counter);
             }
-            Err(err) => {
-                eprintln!("paradedup: {}: {err}", src.label());
-                failed = true;
-            }
+            Err(err) => counter.then(|| vec![Err(format!("{}: {err}", src.label()))]),
         }
     }
-    failed | each_text(&texts, reading, page)
+    counter.then(|| each_text(&texts, reading));
+    counter.finish()
 }
 
-/// Plain-text inputs fingerprinted together.
-const TEXTS_AT_ONCE: usize = 64;
+/// What is called with each page's site and fingerprints, in input order. It may run on any
+/// thread, while the next pages are fingerprinted.
+pub type Count<'a> = dyn FnMut(&str, &[u64]) + Send + 'a;
 
-/// Calls `page` for each plain-text input, in order, reading and fingerprinting them on all
-/// threads. Returns whether one could not be read.
-fn each_text(texts: &[&Source], reading: &Reading, page: &mut dyn FnMut(&str, &[u64])) -> bool {
-    let pages: Vec<Result<(String, Vec<u64>), String>> = texts
-        .par_iter()
-        .map(|&src| {
-            let mut bytes = Vec::new();
-            src.open()
-                .and_then(|mut r| r.read_to_end(&mut bytes))
-                .map_err(|e| e.to_string())?;
-            let text = decode(&bytes).map_err(|e| e.to_string())?;
-            let site = match src {
-                Source::File { path, .. } => file_site(path, &reading.grouping),
-                Source::Stdin => String::new(),
-            };
-            Ok((site, page_fingerprints(text, reading.unit)))
-        })
-        .collect();
+/// Pages fingerprinted, in input order: each its site and fingerprints, or what to report
+/// instead (the input, and why it was not read).
+type Batch = Vec<Result<(String, Vec<u64>), String>>;
+
+/// Counts batches of pages while the next is fingerprinted: counting is serial (one state, in
+/// input order), and waiting for it would leave the other threads idle.
+struct Counter<'a, 'b> {
+    page: &'a mut Count<'b>,
+    /// The batch fingerprinted last, not yet counted.
+    waiting: Batch,
+    failed: bool,
+}
+
+impl<'a, 'b> Counter<'a, 'b> {
+    fn new(page: &'a mut Count<'b>) -> Self {
+        Counter {
+            page,
+            waiting: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// Counts the batch waiting while `fingerprint` makes the next.
+    fn then(&mut self, fingerprint: impl FnOnce() -> Batch + Send) {
+        let waiting = std::mem::take(&mut self.waiting);
+        let page = &mut *self.page;
+        let (next, failed) = rayon::join(fingerprint, || count(waiting, page));
+        self.waiting = next;
+        self.failed |= failed;
+    }
+
+    /// Counts the last batch; returns whether any input or record was not counted.
+    fn finish(mut self) -> bool {
+        let failed = count(std::mem::take(&mut self.waiting), self.page);
+        self.failed | failed
+    }
+}
+
+/// Calls `page` for every page of `batch`, reporting the others; returns whether there were.
+fn count(batch: Batch, page: &mut Count) -> bool {
     let mut failed = false;
-    for (src, result) in texts.iter().zip(pages) {
+    for result in batch {
         match result {
             Ok((site, fingerprints)) => page(&site, &fingerprints),
             Err(err) => {
-                eprintln!("paradedup: {}: {err}", src.label());
+                eprintln!("paradedup: {err}");
                 failed = true;
             }
         }
@@ -122,31 +139,53 @@ fn each_text(texts: &[&Source], reading: &Reading, page: &mut dyn FnMut(&str, &[
     failed
 }
 
+/// Plain-text inputs fingerprinted together.
+const TEXTS_AT_ONCE: usize = 64;
+
+/// Reads and fingerprints plain-text inputs on all threads.
+fn each_text(texts: &[&Source], reading: &Reading) -> Batch {
+    texts
+        .par_iter()
+        .map(|&src| {
+            let mut bytes = Vec::new();
+            let error = |e: &dyn std::fmt::Display| format!("{}: {e}", src.label());
+            src.open()
+                .and_then(|mut r| r.read_to_end(&mut bytes))
+                .map_err(|e| error(&e))?;
+            let text = decode(&bytes).map_err(|e| error(&e))?;
+            let site = match src {
+                Source::File { path, .. } => file_site(path, &reading.grouping),
+                Source::Stdin => String::new(),
+            };
+            Ok((site, page_fingerprints(text, reading.unit)))
+        })
+        .collect()
+}
+
 /// A few pieces of JSON Lines are fingerprinted at a time, on all threads.
 const PIECES_AT_ONCE: usize = 16;
 
-/// Calls `page` for every record of a JSON Lines input, in input order. Records are read
-/// ahead and fingerprinted on all threads (the current rayon pool); bad ones are reported on
-/// stderr and skipped. Returns whether any was.
+/// Counts every record of a JSON Lines input, in input order. Records are read ahead and
+/// fingerprinted on all threads (the current rayon pool); bad ones are reported on stderr and
+/// skipped.
 fn each_record(
     reader: impl Read + Send + 'static,
     regular_file: bool,
     label: &str,
     reading: &Reading,
-    page: &mut dyn FnMut(&str, &[u64]),
-) -> bool {
-    let mut failed = false;
+    counter: &mut Counter,
+) {
     let mut pieces = ReadAhead::new(reader, regular_file);
     let mut ended = false;
     while !ended {
         // What has been read (waiting only for the first piece), up to a few pieces.
         let mut batch = Vec::new();
+        let mut read_error = None;
         while batch.len() < PIECES_AT_ONCE && (batch.is_empty() || pieces.ready()) {
             match pieces.next() {
                 Some(Ok(piece)) => batch.push(piece),
                 Some(Err(err)) => {
-                    eprintln!("paradedup: {label}: {err}");
-                    failed = true;
+                    read_error = Some(Err(format!("{label}: {err}")));
                     ended = true;
                     break;
                 }
@@ -156,34 +195,26 @@ fn each_record(
                 }
             }
         }
-        let pages: Vec<Vec<_>> = batch
-            .par_iter()
-            .map(|piece| {
-                piece
-                    .lines()
-                    .filter_map(|(number, line)| {
+        counter.then(|| {
+            let mut pages: Batch = batch
+                .par_iter()
+                .flat_map_iter(|piece| {
+                    piece.lines().filter_map(|(number, line)| {
                         let (body, _) = split_ending(line);
                         if body.iter().all(u8::is_ascii_whitespace) {
                             return None;
                         }
                         let page = record_page(body, &reading.format)
-                            .map(|(site, text)| (site, page_fingerprints(&text, reading.unit)));
-                        Some((number, page))
+                            .map(|(site, text)| (site, page_fingerprints(&text, reading.unit)))
+                            .map_err(|err| format!("{label}:{number}: {err} (not counted)"));
+                        Some(page)
                     })
-                    .collect()
-            })
-            .collect();
-        for (number, result) in pages.into_iter().flatten() {
-            match result {
-                Ok((site, fingerprints)) => page(&site, &fingerprints),
-                Err(err) => {
-                    eprintln!("paradedup: {label}:{number}: {err} (not counted)");
-                    failed = true;
-                }
-            }
-        }
+                })
+                .collect();
+            pages.extend(read_error);
+            pages
+        });
     }
-    failed
 }
 
 /// Counts `sources` into a state.
@@ -240,8 +271,9 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
     };
     let mut bytes = Vec::new();
     if args.pairs {
-        // Streamed: an engine reading these needs no state in between.
-        let mut out = BufWriter::new(io::stdout().lock());
+        // Streamed: an engine reading these needs no state in between. Not locked: the lines
+        // may be written from any thread of the pool.
+        let mut out = BufWriter::with_capacity(1 << 16, io::stdout());
         let mut write_err = None;
         failed |= each_page(&sources, &reading, &mut |site, fps| {
             let site = site.replace(['\t', '\n', '\r'], " ");

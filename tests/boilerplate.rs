@@ -419,3 +419,55 @@ fn across_counts_alike_on_any_number_of_threads() {
         );
     }
 }
+
+#[test]
+fn learn_reports_what_it_skipped_in_input_order() {
+    // Pages are fingerprinted in batches, each counted while the next is fingerprinted: each
+    // record file here is six pieces of records (1,024 lines a piece), text files lie between
+    // them, and bad records and inputs are spread among them.
+    let dir = Scratch::new("learn-order");
+    let records = |bad: &[usize]| {
+        let mut lines = String::new();
+        for i in 1..=6000 {
+            if bad.contains(&i) {
+                lines += "not json\n";
+                continue;
+            }
+            let text = format!("Story {i} runs on about item {i}.\n\n{SHARE}");
+            lines += &json!({"site": "a", "text": text}).to_string();
+            lines.push('\n');
+        }
+        lines
+    };
+    let first = dir.file("first.jsonl", &records(&[7, 5999]));
+    let broken = dir.file("broken.txt", b"fine\n\xffnot UTF-8\n");
+    let fine = dir.file("fine.txt", "A page of text.\n\nShare this article\n");
+    let second = dir.file("second.jsonl", &records(&[2, 3000]));
+    for threads in ["1", "2", "4"] {
+        let out = cmd()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["learn", "-o", "-"])
+            .args([&first, &broken, &fine, &second])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let lines: Vec<&str> = stderr.lines().collect();
+        let name = |p: &Path| p.display().to_string();
+        assert_eq!(lines.len(), 5, "{stderr}");
+        assert!(
+            lines[0].starts_with(&format!("paradedup: {}:7: ", name(&first))),
+            "{stderr}"
+        );
+        assert!(lines[1].starts_with(&format!("paradedup: {}:5999: ", name(&first))));
+        assert!(
+            lines[2].starts_with(&format!("paradedup: {}: ", name(&broken))),
+            "{stderr}"
+        );
+        assert!(lines[3].starts_with(&format!("paradedup: {}:2: ", name(&second))));
+        assert!(lines[4].starts_with(&format!("paradedup: {}:3000: ", name(&second))));
+        // Every other page was counted: 11,996 records and the fine text file.
+        let state = String::from_utf8(out.stdout).unwrap();
+        assert!(state.contains("site\ta\t11996\t"), "{threads}: {state}");
+    }
+}
