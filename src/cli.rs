@@ -185,7 +185,8 @@ pub struct LearnArgs {
     #[arg(value_name = "INPUT")]
     pub files: Vec<PathBuf>,
 
-    /// Where to write the state; `-` is standard output.
+    /// Where to write the state: a file, replaced atomically; `-` is standard output; a pipe
+    /// or device is written to as it is.
     #[arg(short, long, value_name = "STATE", default_value = "-")]
     pub output: PathBuf,
 
@@ -225,7 +226,8 @@ pub struct MergeArgs {
     #[arg(value_name = "STATE", required = true)]
     pub states: Vec<PathBuf>,
 
-    /// Where to write the sum; `-` is standard output.
+    /// Where to write the sum: a file, replaced atomically; `-` is standard output; a pipe or
+    /// device is written to as it is.
     #[arg(short, long, value_name = "STATE", default_value = "-")]
     pub output: PathBuf,
 }

@@ -244,15 +244,26 @@ fn expand(files: &[PathBuf], recursive: bool, globs: &[String]) -> (Vec<Source>,
     (sources, failed)
 }
 
-/// Writes `bytes` to `path`, or standard output for `-`.
+/// Writes `bytes` to `path`, or standard output for `-`. A file is replaced atomically; a pipe
+/// or a device (`/dev/stdout`, `>(gzip > s.gz)`) is written to as it is.
 fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
     if path == Path::new("-") {
         let mut out = io::stdout().lock();
         out.write_all(bytes)?;
         return out.flush();
     }
-    files::write_atomic(path, bytes)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    match path.metadata() {
+        Ok(m) if m.is_dir() => {
+            let err = io::Error::new(io::ErrorKind::IsADirectory, "a directory, not a file");
+            Err(named(err))
+        }
+        Ok(m) if !m.is_file() => {
+            let mut out = File::options().write(true).open(path).map_err(named)?;
+            out.write_all(bytes).map_err(named)
+        }
+        _ => files::write_atomic(path, bytes).map_err(named),
+    }
 }
 
 /// `paradedup learn`.

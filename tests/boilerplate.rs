@@ -471,3 +471,51 @@ fn learn_reports_what_it_skipped_in_input_order() {
         assert!(state.contains("site\ta\t11996\t"), "{threads}: {state}");
     }
 }
+
+#[test]
+fn states_can_be_written_to_pipes_and_devices() {
+    let dir = Scratch::new("state-out");
+    let input = dir.file("pages.jsonl", &jsonl(&pages()));
+    let learn = |out: &str| {
+        cmd()
+            .args(["learn", "--jsonl", "-o", out])
+            .arg(&input)
+            .output()
+            .unwrap()
+    };
+    let piped = learn("-");
+    assert_eq!(piped.status.code(), Some(0));
+    assert!(piped.stdout.starts_with(b"paradedup-state 2\n"));
+    // Standard output is a pipe here: written as it is, not replaced.
+    let named = learn("/dev/stdout");
+    assert_eq!(named.status.code(), Some(0), "{:?}", named.stderr);
+    assert_eq!(named.stdout, piped.stdout);
+    let discarded = learn("/dev/null");
+    assert_eq!(discarded.status.code(), Some(0));
+    assert!(discarded.stdout.is_empty());
+    // A device that fails is named.
+    if Path::new("/dev/full").exists() {
+        let full = learn("/dev/full");
+        assert_eq!(full.status.code(), Some(2));
+        let stderr = String::from_utf8(full.stderr).unwrap();
+        assert!(stderr.starts_with("paradedup: /dev/full: "), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    let to_dir = learn(dir.0.to_str().unwrap());
+    assert_eq!(to_dir.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(to_dir.stderr).unwrap(),
+        format!("paradedup: {}: a directory, not a file\n", dir.0.display())
+    );
+    // A state file is still replaced atomically: nothing else is left in its directory.
+    let state = dir.0.join("s.state");
+    fs::write(&state, "old").unwrap();
+    assert_eq!(learn(state.to_str().unwrap()).status.code(), Some(0));
+    assert_eq!(fs::read(&state).unwrap(), piped.stdout);
+    let mut names: Vec<_> = fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["pages.jsonl", "s.state"]);
+}
