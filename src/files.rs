@@ -299,6 +299,13 @@ impl Writes {
         }
         // From here on, dropping `tmp` (by `?` or a panic) deletes the temporary file.
         let tmp = builder.tempfile_in(&dir).map_err(|err| {
+            // tempfile's message ends with ` at path "DIR/.paradedup-RANDOM.tmp"`, a name
+            // that says nothing the directory does not: the system's error is kept alone.
+            let message = err.to_string();
+            let err = match message.rsplit_once(" at path \"") {
+                Some((cause, _)) => io::Error::new(err.kind(), cause),
+                None => err,
+            };
             context(
                 err,
                 format_args!("cannot create a temporary file in {}", dir.display()),
@@ -865,12 +872,12 @@ mod tests {
         let missing = dir.path().join("missing");
         let err = write_atomic(&missing.join("a.txt"), b"new").unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
-        assert!(
-            err.to_string().contains(&format!(
-                "cannot create a temporary file in {}",
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot create a temporary file in {}: No such file or directory (os error 2)",
                 missing.display()
-            )),
-            "{err}"
+            )
         );
     }
 
