@@ -95,6 +95,8 @@ struct Ctx {
 #[derive(Default)]
 struct Summary {
     documents: usize,
+    /// Documents that could not be read, cleaned or written (counted in `documents` too).
+    failed_documents: usize,
     changed: usize,
     stats: Stats,
     records: Records,
@@ -316,6 +318,15 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         },
         (None, false) => Dest::Stdout,
     };
+    if let Some(dir) = args
+        .output_dir
+        .as_ref()
+        .filter(|d| d.exists() && !d.is_dir())
+    {
+        // Said once, before anything runs, rather than once per input.
+        eprintln!("paradedup: --output-dir {}: not a directory", dir.display());
+        return Ok(None);
+    }
     if dest != Dest::Stdout && matches!(mode, Mode::Diff | Mode::Check) {
         eprintln!(
             "paradedup: --diff and --check write nothing; use --in-place --dry-run to preview"
@@ -497,6 +508,7 @@ fn write_text(
         summary.stats += outcome.stats;
     }
     summary.failed |= outcome.failed;
+    summary.failed_documents += usize::from(outcome.failed);
     progress.inc(outcome.bytes as u64);
     progress.set_message(format!("{} documents", summary.documents));
     Ok(())
@@ -587,6 +599,8 @@ fn jsonl_source(
         Err(err) => {
             eprintln!("paradedup: {label}: {err}");
             summary.failed = true;
+            summary.documents += 1;
+            summary.failed_documents += 1;
             return Ok(false);
         }
     };
@@ -604,6 +618,7 @@ fn jsonl_source(
             Err(err) => {
                 eprintln!("paradedup: {label}: {err}");
                 summary.failed = true;
+                summary.failed_documents += 1;
                 return Ok(false);
             }
         },
@@ -656,9 +671,12 @@ fn jsonl_source(
         }
     })?;
     let read = read_error.is_none();
+    // A bad record that stopped the run, or a read or write that failed, leaves this
+    // document as it was.
+    let mut failed = stopped;
     if let Some(err) = read_error {
         eprintln!("paradedup: {label}: {err}");
-        summary.failed = true;
+        failed = true;
     }
     summary.changed += usize::from(changed);
     if matches!(ctx.dest, Dest::InPlace { dry_run: true }) && changed {
@@ -669,9 +687,11 @@ fn jsonl_source(
     if let Some(file) = file.filter(|_| write_back && read) {
         if let Err(err) = file.finish().and_then(|pending| ctx.writes.commit(pending)) {
             eprintln!("paradedup: {label}: {err}");
-            summary.failed = true;
+            failed = true;
         }
     }
+    summary.failed |= failed;
+    summary.failed_documents += usize::from(failed);
     Ok(stopped)
 }
 
@@ -890,8 +910,12 @@ fn progress_bar(quiet: bool, total_bytes: impl FnOnce() -> Option<u64>) -> Progr
 }
 
 fn summary_line(s: &Summary, records: bool) -> String {
+    let failed = match s.failed_documents {
+        0 => String::new(),
+        n => format!(", {n} failed"),
+    };
     let mut line = format!(
-        "{} document{}, {} paragraph{} removed, {} saved",
+        "{} document{}{failed}, {} paragraph{} removed, {} saved",
         s.documents,
         if s.documents == 1 { "" } else { "s" },
         s.stats.removed_paragraphs,

@@ -486,3 +486,66 @@ fn jsonl_records_come_out_while_the_input_is_still_open() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn the_summary_counts_documents_that_failed() {
+    let dir = Scratch::new("failed-docs");
+    let good = dir.file("a.txt", DOC);
+    let bad_text = dir.file("b.txt", b"Fine line.\n\xffnot UTF-8\n");
+    let bad_records = dir.file("c.jsonl", "{\"text\": \"A\\n\\nA\"}\nnot json\n");
+    let out_dir = dir.0.join("out");
+    let out = cmd()
+        .arg("--output-dir")
+        .arg(&out_dir)
+        .args([&good, &bad_text, &bad_records])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = out_str(&out.stderr);
+    let summary = stderr.lines().last().unwrap();
+    assert!(
+        summary.starts_with("paradedup: 3 documents, 2 failed, "),
+        "{stderr}"
+    );
+    // Only the good document was written.
+    let written: Vec<_> = walk(&out_dir);
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].ends_with("a.txt"), "{written:?}");
+}
+
+#[test]
+fn an_output_dir_that_is_a_file_is_refused_once() {
+    let dir = Scratch::new("out-is-file");
+    let a = dir.file("a.txt", DOC);
+    let b = dir.file("b.txt", DOC);
+    let not_dir = dir.file("out", "a file");
+    let out = cmd()
+        .arg("--output-dir")
+        .arg(&not_dir)
+        .args([&a, &b])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        out_str(&out.stderr),
+        format!(
+            "paradedup: --output-dir {}: not a directory\n",
+            not_dir.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&not_dir).unwrap(), "a file");
+}
+
+/// Every file under `dir`, recursively.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
