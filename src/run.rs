@@ -606,6 +606,7 @@ fn jsonl_source(
     };
     let mut pieces = ReadAhead::new(reader, src.is_regular_file());
     summary.documents += 1;
+    let stats_before = summary.stats;
     // Records are written as they come: to standard output, or to a temporary file that is put
     // in place at the end (memory stays bounded however big the file).
     let mut sink = io::sink();
@@ -670,24 +671,28 @@ fn jsonl_source(
             }
         }
     })?;
-    let read = read_error.is_none();
-    // A bad record that stopped the run, or a read or write that failed, leaves this
-    // document as it was.
+    // A bad record that stopped the run, or a read or write that failed: the document is not
+    // written back (to standard output, the records before it were written).
     let mut failed = stopped;
     if let Some(err) = read_error {
         eprintln!("paradedup: {label}: {err}");
         failed = true;
     }
-    summary.changed += usize::from(changed);
-    if matches!(ctx.dest, Dest::InPlace { dry_run: true }) && changed {
-        eprintln!("{label}: would change");
-    }
-    let write_back = ctx.dest.writes_file(changed) && !stopped;
+    let write_back = ctx.dest.writes_file(changed) && !failed;
     // Otherwise the temporary file is dropped, which deletes it: the original stays as it was.
-    if let Some(file) = file.filter(|_| write_back && read) {
+    if let Some(file) = file.filter(|_| write_back) {
         if let Err(err) = file.finish().and_then(|pending| ctx.writes.commit(pending)) {
             eprintln!("paradedup: {label}: {err}");
             failed = true;
+        }
+    }
+    if failed && ctx.dest != Dest::Stdout {
+        // Nothing of it was written (or, with --dry-run, would be): it saved nothing.
+        summary.stats = stats_before;
+    } else {
+        summary.changed += usize::from(changed);
+        if matches!(ctx.dest, Dest::InPlace { dry_run: true }) && changed {
+            eprintln!("{label}: would change");
         }
     }
     summary.failed |= failed;

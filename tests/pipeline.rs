@@ -502,15 +502,30 @@ fn the_summary_counts_documents_that_failed() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = out_str(&out.stderr);
+    // The failed documents saved nothing: the paragraph removed is a.txt's.
     let summary = stderr.lines().last().unwrap();
     assert!(
-        summary.starts_with("paradedup: 3 documents, 2 failed, "),
+        summary.starts_with("paradedup: 3 documents, 2 failed, 1 paragraph removed, "),
         "{stderr}"
     );
     // Only the good document was written.
     let written: Vec<_> = walk(&out_dir);
     assert_eq!(written.len(), 1, "{written:?}");
     assert!(written[0].ends_with("a.txt"), "{written:?}");
+    // A dry run says the same, and does not say the stopped file would change.
+    let dry = cmd()
+        .args(["--in-place", "--dry-run"])
+        .args([&good, &bad_text, &bad_records])
+        .output()
+        .unwrap();
+    let stderr = out_str(&dry.stderr);
+    assert!(stderr.contains("a.txt: would remove 1 of 3"), "{stderr}");
+    assert!(!stderr.contains("c.jsonl: would change"), "{stderr}");
+    let summary = stderr.lines().last().unwrap();
+    assert!(
+        summary.starts_with("paradedup: 3 documents, 2 failed, 1 paragraph removed, "),
+        "{stderr}"
+    );
 }
 
 #[test]
