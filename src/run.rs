@@ -691,9 +691,22 @@ fn jsonl_source(
         summary.stats = stats_before;
     } else {
         summary.changed += usize::from(changed);
-        if matches!(ctx.dest, Dest::InPlace { dry_run: true }) && changed {
-            eprintln!("{label}: would change");
-        }
+    }
+    let previews = matches!(
+        (&ctx.dest, ctx.mode),
+        (Dest::Stdout, Mode::Check) | (Dest::InPlace { dry_run: true }, _)
+    );
+    if previews && changed && !failed {
+        // As for a text file: what this file's records would lose, all together.
+        let (now, before) = (summary.stats, stats_before);
+        progress.suspend(|| {
+            eprintln!(
+                "{label}: would remove {} of {} paragraphs ({} bytes)",
+                now.removed_paragraphs - before.removed_paragraphs,
+                now.paragraphs - before.paragraphs,
+                now.removed_bytes - before.removed_bytes
+            )
+        });
     }
     summary.failed |= failed;
     summary.failed_documents += usize::from(failed);

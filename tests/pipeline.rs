@@ -520,7 +520,7 @@ fn the_summary_counts_documents_that_failed() {
         .unwrap();
     let stderr = out_str(&dry.stderr);
     assert!(stderr.contains("a.txt: would remove 1 of 3"), "{stderr}");
-    assert!(!stderr.contains("c.jsonl: would change"), "{stderr}");
+    assert!(!stderr.contains("c.jsonl: would"), "{stderr}");
     let summary = stderr.lines().last().unwrap();
     assert!(
         summary.starts_with("paradedup: 3 documents, 2 failed, 1 paragraph removed, "),
@@ -563,4 +563,34 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+#[test]
+fn check_and_dry_run_report_json_lines_files_as_text_files() {
+    let dir = Scratch::new("check-jsonl");
+    let records = [
+        &format!(r#"{{"text": {TEXT}}}"#),
+        r#"{"text": "Nothing repeats here."}"#,
+        r#"{"text": "Same line.\n\nsame line!"}"#,
+    ]
+    .join("\n")
+        + "\n";
+    let changed = dir.file("a.jsonl", &records);
+    let clean = dir.file("b.jsonl", "{\"text\": \"Only once.\"}\n");
+    for args in [&["--check", "-q"][..], &["--in-place", "--dry-run", "-q"]] {
+        let out = cmd().args(args).args([&changed, &clean]).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(if args[0] == "--check" { 1 } else { 0 })
+        );
+        assert_eq!(
+            out_str(&out.stderr),
+            format!(
+                "{}: would remove 2 of 6 paragraphs (39 bytes)\n",
+                changed.display()
+            ),
+            "{args:?}"
+        );
+    }
+    assert_eq!(fs::read_to_string(&changed).unwrap(), records);
 }
