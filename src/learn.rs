@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::ops::ControlFlow;
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -54,12 +55,15 @@ pub fn file_site(path: &Path, grouping: &Grouping) -> String {
 }
 
 /// Counts every page of `sources`, calling `page(site, fingerprints)` for each, in input
-/// order; pages are fingerprinted on all threads of the current rayon pool. Bad inputs and
-/// records are reported on stderr and skipped; returns whether any was.
+/// order, until it breaks; pages are fingerprinted on all threads of the current rayon pool.
+/// Bad inputs and records are reported on stderr and skipped; returns whether any was.
 pub fn each_page(sources: &[Source], reading: &Reading, page: &mut Count) -> bool {
     let mut counter = Counter::new(page);
     let mut texts = Vec::new();
     for src in sources {
+        if counter.stopped {
+            break;
+        }
         if !src.is_jsonl(reading.jsonl) {
             texts.push(src);
             if texts.len() == TEXTS_AT_ONCE {
@@ -82,9 +86,9 @@ pub fn each_page(sources: &[Source], reading: &Reading, page: &mut Count) -> boo
     counter.finish()
 }
 
-/// What is called with each page's site and fingerprints, in input order. It may run on any
-/// thread, while the next pages are fingerprinted.
-pub type Count<'a> = dyn FnMut(&str, &[u64]) + Send + 'a;
+/// What is called with each page's site and fingerprints, in input order; `Break` stops the
+/// reading. It may run on any thread, while the next pages are fingerprinted.
+pub type Count<'a> = dyn FnMut(&str, &[u64]) -> ControlFlow<()> + Send + 'a;
 
 /// Pages fingerprinted, in input order: each its site and fingerprints, or what to report
 /// instead (the input, and why it was not read).
@@ -97,6 +101,8 @@ struct Counter<'a, 'b> {
     /// The batch fingerprinted last, not yet counted.
     waiting: Batch,
     failed: bool,
+    /// Whether `page` said to stop.
+    stopped: bool,
 }
 
 impl<'a, 'b> Counter<'a, 'b> {
@@ -105,38 +111,51 @@ impl<'a, 'b> Counter<'a, 'b> {
             page,
             waiting: Vec::new(),
             failed: false,
+            stopped: false,
         }
     }
 
-    /// Counts the batch waiting while `fingerprint` makes the next.
+    /// Counts the batch waiting while `fingerprint` makes the next (unless counting stopped).
     fn then(&mut self, fingerprint: impl FnOnce() -> Batch + Send) {
+        if self.stopped {
+            return;
+        }
         let waiting = std::mem::take(&mut self.waiting);
         let page = &mut *self.page;
-        let (next, failed) = rayon::join(fingerprint, || count(waiting, page));
+        let (next, (failed, stopped)) = rayon::join(fingerprint, || count(waiting, page));
         self.waiting = next;
         self.failed |= failed;
+        self.stopped |= stopped;
     }
 
     /// Counts the last batch; returns whether any input or record was not counted.
     fn finish(mut self) -> bool {
-        let failed = count(std::mem::take(&mut self.waiting), self.page);
-        self.failed | failed
+        if !self.stopped {
+            let (failed, _) = count(std::mem::take(&mut self.waiting), self.page);
+            self.failed |= failed;
+        }
+        self.failed
     }
 }
 
-/// Calls `page` for every page of `batch`, reporting the others; returns whether there were.
-fn count(batch: Batch, page: &mut Count) -> bool {
+/// Calls `page` for every page of `batch`, reporting the others, until `page` breaks; returns
+/// whether there were others, and whether it broke.
+fn count(batch: Batch, page: &mut Count) -> (bool, bool) {
     let mut failed = false;
     for result in batch {
         match result {
-            Ok((site, fingerprints)) => page(&site, &fingerprints),
+            Ok((site, fingerprints)) => {
+                if page(&site, &fingerprints).is_break() {
+                    return (failed, true);
+                }
+            }
             Err(err) => {
                 eprintln!("paradedup: {err}");
                 failed = true;
             }
         }
     }
-    failed
+    (failed, false)
 }
 
 /// Plain-text inputs fingerprinted together.
@@ -177,7 +196,7 @@ fn each_record(
 ) {
     let mut pieces = ReadAhead::new(reader, regular_file);
     let mut ended = false;
-    while !ended {
+    while !ended && !counter.stopped {
         // What has been read (waiting only for the first piece), up to a few pieces.
         let mut batch = Vec::new();
         let mut read_error = None;
@@ -221,7 +240,8 @@ fn each_record(
 pub fn learn_state(sources: &[Source], reading: &Reading) -> (State, bool) {
     let mut state = State::new();
     let failed = each_page(sources, reading, &mut |site, fps| {
-        state.add_fingerprints(site, fps)
+        state.add_fingerprints(site, fps);
+        ControlFlow::Continue(())
     });
     (state, failed)
 }
@@ -292,14 +312,20 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
             for fp in fps {
                 lines.push_str(&format!("{site}\t{fp:016x}\n"));
             }
-            if write_err.is_none() {
-                write_err = out.write_all(lines.as_bytes()).err();
+            match out.write_all(lines.as_bytes()) {
+                Ok(()) => ControlFlow::Continue(()),
+                // Reading on would be for nothing (a reader that has had enough, a full disk).
+                Err(err) => {
+                    write_err = Some(err);
+                    ControlFlow::Break(())
+                }
             }
         });
+        let writing = |err: io::Error| io::Error::new(err.kind(), format!("writing output: {err}"));
         if let Some(err) = write_err {
-            return Err(err);
+            return Err(writing(err));
         }
-        out.flush()?;
+        out.flush().map_err(writing)?;
     } else {
         let (state, bad) = learn_state(&sources, &reading);
         failed |= bad;

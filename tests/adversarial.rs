@@ -464,12 +464,13 @@ fn dev_full_is_a_one_line_error_in_every_mode() {
     fs::write(&txt, DOC).unwrap();
     let jsonl = dir.path().join("a.jsonl");
     fs::write(&jsonl, "{\"text\": \"A\\n\\nA\"}\n".repeat(10)).unwrap();
-    let modes: [(&[&str], &Path); 5] = [
+    let modes: [(&[&str], &Path); 6] = [
         (&[], &txt),
         (&["--json"], &txt),
         (&["--diff"], &txt),
         (&[], &jsonl),
         (&["--json"], &jsonl),
+        (&["learn", "--pairs"], &jsonl),
     ];
     for (args, path) in modes {
         let out = Command::new(bin())
@@ -486,6 +487,52 @@ fn dev_full_is_a_one_line_error_in_every_mode() {
             path.display()
         );
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn learn_pairs_stop_when_their_reader_does() {
+    // Pages without end: only stopping when the reader has gone ends this run.
+    let mut child = Command::new(bin())
+        .args(["learn", "--jsonl", "--pairs"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let records = "{\"site\": \"a\", \"text\": \"Story.\\n\\nShare this\"}\n".repeat(1000);
+        while stdin.write_all(records.as_bytes()).is_ok() {}
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0; 4];
+    stdout.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"a\t*\n");
+    drop(stdout);
+    // Generous: a run that reads on never ends at all.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("still reading a minute after its reader left");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // A reader that has had enough is no error.
+    assert!(status.success(), "{status:?}");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(stderr, "");
+    feeder.join().unwrap();
 }
 
 /// Names of `.paradedup-*` files anywhere under `dir`.
