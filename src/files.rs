@@ -299,15 +299,8 @@ impl Writes {
         }
         // From here on, dropping `tmp` (by `?` or a panic) deletes the temporary file.
         let tmp = builder.tempfile_in(&dir).map_err(|err| {
-            // tempfile's message ends with ` at path "DIR/.paradedup-RANDOM.tmp"`, a name
-            // that says nothing the directory does not: the system's error is kept alone.
-            let message = err.to_string();
-            let err = match message.rsplit_once(" at path \"") {
-                Some((cause, _)) => io::Error::new(err.kind(), cause),
-                None => err,
-            };
             context(
-                err,
+                without_temp_name(err),
                 format_args!("cannot create a temporary file in {}", dir.display()),
             )
         })?;
@@ -515,6 +508,16 @@ fn sync_dir(dir: &Path) {
 
 /// Wraps `err` with what was being done, keeping its kind so callers can still match on it
 /// (a full disk stays `StorageFull`, a read-only directory `PermissionDenied`).
+/// tempfile's error for a temporary file it could not make, without the end of its message,
+/// ` at path "DIR/.paradedup-RANDOM.tmp"`: a name that says nothing the directory does not.
+pub fn without_temp_name(err: io::Error) -> io::Error {
+    let message = err.to_string();
+    match message.rsplit_once(" at path \"") {
+        Some((cause, _)) => io::Error::new(err.kind(), cause),
+        None => err,
+    }
+}
+
 fn context(err: io::Error, what: std::fmt::Arguments<'_>) -> io::Error {
     io::Error::new(err.kind(), format!("{what}: {err}"))
 }

@@ -16,6 +16,8 @@ use paradedup::jsonl::top_level_text;
 use paradedup::Cleaned;
 use tempfile::NamedTempFile;
 
+use crate::files::without_temp_name;
+
 /// The page being built.
 pub struct Review {
     path: PathBuf,
@@ -27,8 +29,12 @@ pub struct Review {
 }
 
 impl Review {
-    /// Starts a page to be written to `path`.
+    /// Starts a page to be written to `path`. A directory there is an error at once.
     pub fn create(path: &Path) -> io::Result<Review> {
+        if path.is_dir() {
+            let err = io::Error::new(io::ErrorKind::IsADirectory, "a directory, not a file");
+            return Err(context(err, "cannot write the page to", path));
+        }
         let dir = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
@@ -42,9 +48,13 @@ impl Review {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let out = builder
-            .tempfile_in(dir)
-            .map_err(|err| context(err, "cannot create a temporary file in", dir))?;
+        let out = builder.tempfile_in(dir).map_err(|err| {
+            context(
+                without_temp_name(err),
+                "cannot create a temporary file in",
+                dir,
+            )
+        })?;
         // The same protocol as files::write_atomic: a `.paradedup-*.tmp` file that is locked
         // is alive, so a sweep of stale temporary files (by an in-place write into the same
         // directory, in this run or another) leaves it alone; one left by a killed run is not
@@ -97,6 +107,15 @@ impl Review {
             .and_then(|()| out.flush())
             .map_err(writing)?;
         drop(out);
+        if path.metadata().is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            // A pipe or a device (`--html >(gzip > page.html.gz)`): written to as it is, not
+            // replaced by a file. Opened only now, as a pipe's open waits for its reader.
+            let page = self.out.as_file_mut();
+            page.rewind().map_err(writing)?;
+            let mut stream = File::options().write(true).open(&path).map_err(writing)?;
+            io::copy(page, &mut stream).map_err(writing)?;
+            return Ok(path);
+        }
         self.out.as_file().sync_all().map_err(writing)?;
         self.out
             .persist(&path)

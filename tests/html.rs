@@ -537,14 +537,56 @@ fn unwritable_page_fails_before_any_work() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        stderr.starts_with("paradedup: cannot create a temporary file in")
-            && stderr.contains("no/such/dir"),
-        "{stderr}"
+    assert_eq!(
+        stderr,
+        format!(
+            "paradedup: cannot create a temporary file in {}: No such file or directory (os \
+             error 2)\n",
+            missing.parent().unwrap().display()
+        )
+    );
+    // A directory where the page should go is refused at once too.
+    let out = cmd()
+        .arg("--in-place")
+        .arg("--html")
+        .arg(dir.0.path())
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "paradedup: cannot write the page to {}: a directory, not a file\n",
+            dir.0.path().display()
+        )
     );
     assert_eq!(
         fs::read_to_string(&a).unwrap(),
         "Head line\n\nBody.\n\nHead line\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_page_goes_through_a_pipe_as_it_is() {
+    // Standard output is a pipe here: `--html /dev/stdout` writes the page into it, where a
+    // file would have been renamed over the pipe's name.
+    let out = run(cmd()
+        .arg("--check")
+        .arg("--html")
+        .arg("/dev/stdout")
+        .arg(sample("seed-article.txt")));
+    let file = Scratch::new();
+    let html = file.path("r.html");
+    run(cmd()
+        .arg("--check")
+        .arg("--html")
+        .arg(&html)
+        .arg(sample("seed-article.txt")));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        fs::read_to_string(&html).unwrap()
     );
 }
 
