@@ -508,6 +508,30 @@ fn sync_dir(dir: &Path) {
 
 /// Wraps `err` with what was being done, keeping its kind so callers can still match on it
 /// (a full disk stays `StorageFull`, a read-only directory `PermissionDenied`).
+/// For an input that is not UTF-8: a hint to add to the message when its first bytes are
+/// those of a compressed file, such as `; it looks gzip-compressed: pipe it through zcat`.
+pub fn compressed_hint(start: &[u8]) -> &'static str {
+    const FORMATS: [(&[u8], &str); 4] = [
+        (
+            b"\x1f\x8b",
+            "; it looks gzip-compressed: pipe it through zcat",
+        ),
+        (
+            b"\x28\xb5\x2f\xfd",
+            "; it looks zstd-compressed: pipe it through zstdcat",
+        ),
+        (
+            b"\xfd7zXZ\x00",
+            "; it looks xz-compressed: pipe it through xzcat",
+        ),
+        (b"BZh", "; it looks bzip2-compressed: pipe it through bzcat"),
+    ];
+    FORMATS
+        .iter()
+        .find(|(magic, _)| start.starts_with(magic))
+        .map_or("", |(_, hint)| hint)
+}
+
 /// tempfile's error for a temporary file it could not make, without the end of its message,
 /// ` at path "DIR/.paradedup-RANDOM.tmp"`: a name that says nothing the directory does not.
 pub fn without_temp_name(err: io::Error) -> io::Error {
@@ -525,6 +549,18 @@ fn context(err: io::Error, what: std::fmt::Arguments<'_>) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compressed_formats_are_known_by_their_first_bytes() {
+        let hint = |bytes: &[u8]| compressed_hint(bytes).split(':').next().unwrap();
+        assert_eq!(hint(b"\x1f\x8b\x08"), "; it looks gzip-compressed");
+        assert_eq!(hint(b"\x28\xb5\x2f\xfd\x00"), "; it looks zstd-compressed");
+        assert_eq!(hint(b"\xfd7zXZ\x00\x00"), "; it looks xz-compressed");
+        assert_eq!(hint(b"BZh91AY&SY"), "; it looks bzip2-compressed");
+        assert_eq!(compressed_hint(b"\x1f"), "");
+        assert_eq!(compressed_hint(b"plain \xff"), "");
+        assert_eq!(compressed_hint(b""), "");
+    }
 
     /// Creates `relative` under `root` with `content`, making parent directories.
     fn touch(root: &Path, relative: &str, content: &str) -> PathBuf {

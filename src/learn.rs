@@ -171,7 +171,8 @@ fn each_text(texts: &[&Source], reading: &Reading) -> Batch {
             src.open()
                 .and_then(|mut r| r.read_to_end(&mut bytes))
                 .map_err(|e| error(&e))?;
-            let text = decode(&bytes).map_err(|e| error(&e))?;
+            let text = decode(&bytes)
+                .map_err(|e| error(&format_args!("{e}{}", files::compressed_hint(&bytes))))?;
             let site = match src {
                 Source::File { path, .. } => file_site(path, &reading.grouping),
                 Source::Stdin => String::new(),
@@ -225,7 +226,14 @@ fn each_record(
                         }
                         let page = record_page(body, &reading.format)
                             .map(|(site, text)| (site, page_fingerprints(&text, reading.unit)))
-                            .map_err(|err| format!("{label}:{number}: {err} (not counted)"));
+                            .map_err(|err| {
+                                // A compressed file fails at its first line.
+                                let hint = match number {
+                                    1 => files::compressed_hint(body),
+                                    _ => "",
+                                };
+                                format!("{label}:{number}: {err}{hint} (not counted)")
+                            });
                         Some(page)
                     })
                 })

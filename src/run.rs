@@ -530,7 +530,10 @@ fn text_source(ctx: &Ctx, src: &Source, number: usize) -> Outcome {
     outcome.bytes = bytes.len();
     let text = match decode(&bytes) {
         Ok(text) => text,
-        Err(err) => return fail(outcome, &err),
+        Err(err) => {
+            let hint = files::compressed_hint(&bytes);
+            return fail(outcome, &format_args!("{err}{hint}"));
+        }
     };
     let site = match (&ctx.boilerplate, src) {
         (Some((state, rule)), Source::File { path, .. }) => Some(PageSite::new(
@@ -859,6 +862,13 @@ fn write_piece(
             Err(err) => {
                 summary.records.read += 1;
                 let at = format!("{label}:{number}");
+                // A compressed file fails at its first line.
+                let hint = if number == 1 {
+                    files::compressed_hint(body)
+                } else {
+                    ""
+                };
+                let err = format!("{err}{hint}");
                 match ctx.on_error {
                     OnError::Stop => {
                         target.flush().map_err(writing)?;

@@ -285,6 +285,53 @@ fn invalid_utf8_in_the_middle_names_the_offset() {
 }
 
 #[test]
+fn compressed_inputs_are_named_as_such() {
+    // The start of a gzip file (magic, method, flags, time, extra flags, OS), then deflate data.
+    let gzip = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcbH\xcd\xc9\xc9\x07\x00";
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("page.txt.gz");
+    let records = dir.path().join("pages.jsonl.gz");
+    fs::write(&text, gzip).unwrap();
+    fs::write(&records, gzip).unwrap();
+    let hint = "; it looks gzip-compressed: pipe it through zcat";
+    let out = run_files(&[], &[&text]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        format!(
+            "paradedup: {}: invalid UTF-8 at byte 1 (line 1, column 2){hint}\n",
+            text.display()
+        )
+    );
+    let out = run_files(&["--jsonl"], &[&records]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        format!(
+            "paradedup: {}:1: invalid UTF-8 at byte 1 of the line{hint}\n",
+            records.display()
+        )
+    );
+    let out = Command::new(bin())
+        .args(["learn", "--jsonl", "-o", "-"])
+        .arg(&records)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "paradedup: {}:1: invalid UTF-8 at byte 1 of the line{hint} (not counted)\n",
+            records.display()
+        )
+    );
+    // Text that is merely not UTF-8 gets no hint.
+    let out = run(&[], b"\x1f\xffnot gzip");
+    assert_eq!(
+        assert_one_line_error(&out),
+        "paradedup: <stdin>: invalid UTF-8 at byte 1 (line 1, column 2)\n"
+    );
+}
+
+#[test]
 fn overlong_and_surrogate_encodings_are_invalid() {
     let cases: [(&[u8], &str); 8] = [
         (b"\xc0\xaf", "overlong /"),
