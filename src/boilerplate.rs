@@ -20,7 +20,8 @@
 //!
 //! NAME is the site as grouped (tabs and newlines in it are replaced by spaces). Every
 //! fingerprint is written, even those seen on one page only: another shard may have seen it
-//! too, and merging must give the same counts as learning from all the pages at once.
+//! too, and merging must give the same counts as learning from all the pages at once. Counts
+//! are 32-bit and stop at 4,294,967,295 rather than wrap (which keeps merging associative).
 //!
 //! Format 1, written by earlier builds, held the xxh3 of each normalized text: the same
 //! paragraphs under other numbers. Such a file is refused, with a message to learn it again.
@@ -179,9 +180,10 @@ impl State {
     /// Counts one page of `site` given its (distinct) paragraph fingerprints.
     pub fn add_fingerprints(&mut self, site: &str, fingerprints: &[u64]) {
         let counts = self.site_mut(site);
-        counts.pages += 1;
+        counts.pages = counts.pages.saturating_add(1);
         for &fp in fingerprints {
-            *counts.counts.entry(fp).or_default() += 1;
+            let n = counts.counts.entry(fp).or_default();
+            *n = n.saturating_add(1);
         }
     }
 
@@ -208,9 +210,10 @@ impl State {
     pub fn merge(&mut self, other: State) {
         for (name, theirs) in other.sites {
             let ours = self.sites.entry(name).or_default();
-            ours.pages += theirs.pages;
+            ours.pages = ours.pages.saturating_add(theirs.pages);
             for (fp, n) in theirs.counts {
-                *ours.counts.entry(fp).or_default() += n;
+                let ours = ours.counts.entry(fp).or_default();
+                *ours = ours.saturating_add(n);
             }
         }
     }
@@ -278,7 +281,7 @@ impl State {
             let pages: u32 = pages.parse().map_err(|_| bad(no, "bad page count"))?;
             let n: usize = n.parse().map_err(|_| bad(no, "bad row count"))?;
             let site = state.site_mut(name);
-            site.pages += pages;
+            site.pages = site.pages.saturating_add(pages);
             for _ in 0..n {
                 let (no, line) = lines
                     .next()
@@ -289,7 +292,8 @@ impl State {
                     .ok_or_else(|| bad(no, "expected FINGERPRINT<TAB>COUNT"))?;
                 let fp = u64::from_str_radix(fp, 16).map_err(|_| bad(no, "bad fingerprint"))?;
                 let count: u32 = count.parse().map_err(|_| bad(no, "bad count"))?;
-                *site.counts.entry(fp).or_default() += count;
+                let n = site.counts.entry(fp).or_default();
+                *n = n.saturating_add(count);
             }
         }
         Ok(state)
@@ -452,6 +456,23 @@ mod tests {
         ba.merge(a.clone());
         c_ba.merge(ba);
         assert_eq!(ab_c, c_ba);
+    }
+
+    #[test]
+    fn counts_stop_at_their_largest_instead_of_wrapping() {
+        let most = u32::MAX;
+        let file = format!(
+            "{HEADER}\nsite\ta\t{most}\t1\n00000000000000aa\t{most}\nsite\ta\t1\t1\n\
+             00000000000000aa\t1\n"
+        );
+        let read = State::read_from(&mut file.as_bytes()).unwrap();
+        let site = read.site("a").unwrap();
+        assert_eq!((site.pages, site.counts[&0xaa]), (most, most));
+        let mut merged = read.clone();
+        merged.merge(read.clone());
+        assert_eq!(merged, read);
+        merged.add_fingerprints("a", &[0xaa]);
+        assert_eq!(merged, read);
     }
 
     #[test]
