@@ -60,7 +60,11 @@ pub fn diff(
     writeln!(out, "{}", paint(HEADER, &format!("+++ {new_name}")))?;
     for hunk in similar::group_diff_ops(ops, CONTEXT) {
         let old_range = hunk[0].old_range().start + 1..hunk[hunk.len() - 1].old_range().end + 1;
-        let why = explain(removals.iter().filter(|r| old_range.contains(&r.line)));
+        // Removals are in text order: the hunk's are found by halving, not by reading them
+        // all for every hunk (which made a long text's diff quadratic).
+        let first = removals.partition_point(|r| r.line < old_range.start);
+        let end = removals.partition_point(|r| r.line < old_range.end);
+        let why = explain(removals[first..end].iter());
         write!(
             out,
             "{}",
@@ -320,6 +324,31 @@ mod tests {
             "--- a\n+++ b\n@@ -1,5 +1,3 @@ removed line 5 (exact repeat of line 1)\n \
              Head line\n \n Body.\n-\n-Head line\n"
         );
+    }
+
+    #[test]
+    fn every_hunk_names_its_own_removals() {
+        // A repeat after every third paragraph, each far enough from the next for a hunk of
+        // its own.
+        let mut text = String::new();
+        for i in 0..40 {
+            text += &format!("Paragraph number {i} stands alone here.\n\n");
+            if i % 4 == 3 {
+                text += &format!("Paragraph number {} stands alone here.\n\n", i - 3);
+            }
+        }
+        let diff = diff_of(&text, false);
+        let headers: Vec<&str> = diff.lines().filter(|l| l.starts_with("@@")).collect();
+        assert_eq!(headers.len(), 10);
+        for (k, header) in headers.iter().enumerate() {
+            // Paragraph 4k+3 is on line 10k+7, its repeat of 4k on line 10k+9.
+            let why = format!(
+                "removed line {} (exact repeat of line {})",
+                10 * k + 9,
+                10 * k + 1
+            );
+            assert!(header.ends_with(&format!(" {why}")), "{header}");
+        }
     }
 
     #[test]
