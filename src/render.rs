@@ -299,8 +299,11 @@ impl<'a> Report<'a> {
 
     /// Writes the report as one line of JSON.
     pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer(&mut *out, self)?;
-        writeln!(out)
+        // Serialized into a buffer of a known type first: serde_json writes a line in many
+        // small pieces, each a call through `dyn Write` otherwise.
+        let mut line = serde_json::to_vec(self)?;
+        line.push(b'\n');
+        out.write_all(&line)
     }
 }
 
