@@ -364,7 +364,10 @@ impl<'t> Cleaned<'t> {
         if self.cuts.is_empty() {
             Cow::Borrowed(self.text)
         } else {
-            Cow::Owned(self.kept().collect())
+            let cut: usize = self.cuts.iter().map(|c| c.len()).sum();
+            let mut out = String::with_capacity(self.text.len() - cut);
+            out.extend(self.kept());
+            Cow::Owned(out)
         }
     }
 

@@ -45,8 +45,8 @@ pub fn diff(
     let new = cleaned.output();
     // Lines end at `\n` only, as everywhere else in paradedup: a lone `\r` is content (similar's
     // own line splitting would end a line there and the diff would not apply).
-    let old_lines: Vec<&str> = lines(cleaned.original()).collect();
-    let new_lines: Vec<&str> = lines(&new).collect();
+    let old_lines = line_vec(cleaned.original());
+    let new_lines = line_vec(&new);
     let ops = line_ops(cleaned.original(), cleaned.cuts(), &old_lines, &new_lines);
     let removals: Vec<Removal<'_>> = cleaned.removals().collect();
     let paint = |style: Style, text: &str| -> String {
@@ -85,14 +85,24 @@ pub fn diff(
             if color {
                 writeln!(out, "{}", paint(style, &format!("{sign}{body}")))?;
             } else {
-                writeln!(out, "{sign}{body}")?;
+                // Most of a diff is these lines: written as they are, not formatted.
+                out.write_all(&[sign as u8])?;
+                out.write_all(body.as_bytes())?;
+                out.write_all(b"\n")?;
             }
             if !line.ends_with('\n') {
-                writeln!(out, "\\ No newline at end of file")?;
+                out.write_all(b"\\ No newline at end of file\n")?;
             }
         }
     }
     Ok(())
+}
+
+/// The lines of `text`, each with its `\n`, in a vector sized for them at once.
+fn line_vec(text: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    lines.extend(self::lines(text));
+    lines
 }
 
 /// The lines of `text`, each with its `\n`.
