@@ -212,8 +212,8 @@ impl State {
             let ours = self.sites.entry(name).or_default();
             ours.pages = ours.pages.saturating_add(theirs.pages);
             for (fp, n) in theirs.counts {
-                let ours = ours.counts.entry(fp).or_default();
-                *ours = ours.saturating_add(n);
+                let count = ours.counts.entry(fp).or_default();
+                *count = count.saturating_add(n);
             }
         }
     }
