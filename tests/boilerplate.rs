@@ -466,9 +466,12 @@ fn learn_reports_what_it_skipped_in_input_order() {
         );
         assert!(lines[3].starts_with(&format!("paradedup: {}:2: ", name(&second))));
         assert!(lines[4].starts_with(&format!("paradedup: {}:3000: ", name(&second))));
-        // Every other page was counted: 11,996 records and the fine text file.
+        // Every other page was counted: 11,996 records, and the fine text file as the one page
+        // of its directory.
         let state = String::from_utf8(out.stdout).unwrap();
         assert!(state.contains("site\ta\t11996\t"), "{threads}: {state}");
+        let dir_site = format!("site\t{}\t1\t", dir.0.display());
+        assert!(state.contains(&dir_site), "{threads}: {state}");
     }
 }
 
