@@ -508,6 +508,19 @@ fn sync_dir(dir: &Path) {
 
 /// Wraps `err` with what was being done, keeping its kind so callers can still match on it
 /// (a full disk stays `StorageFull`, a read-only directory `PermissionDenied`).
+/// Whether an output named `path` is a pipe or a device (`/dev/stdout`, `>(gzip > out.gz)`),
+/// to be written to as it is rather than replaced by a file; a directory is an error.
+pub fn is_stream(path: &Path) -> io::Result<bool> {
+    match path.metadata() {
+        Ok(m) if m.is_dir() => Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "a directory, not a file",
+        )),
+        Ok(m) => Ok(!m.is_file()),
+        Err(_) => Ok(false),
+    }
+}
+
 /// For an input that is not UTF-8: a hint to add to the message when its first bytes are
 /// those of a compressed file, such as `; it looks gzip-compressed: pipe it through zcat`.
 pub fn compressed_hint(start: &[u8]) -> &'static str {

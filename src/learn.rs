@@ -281,17 +281,11 @@ fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
         out.write_all(bytes)?;
         return out.flush();
     }
-    match path.metadata() {
-        Ok(m) if m.is_dir() => {
-            let err = io::Error::new(io::ErrorKind::IsADirectory, "a directory, not a file");
-            Err(named(err))
-        }
-        Ok(m) if !m.is_file() => {
-            let mut out = File::options().write(true).open(path).map_err(named)?;
-            out.write_all(bytes).map_err(named)
-        }
-        _ => files::write_atomic(path, bytes).map_err(named),
+    if files::is_stream(path).map_err(named)? {
+        let mut out = File::options().write(true).open(path).map_err(named)?;
+        return out.write_all(bytes).map_err(named);
     }
+    files::write_atomic(path, bytes).map_err(named)
 }
 
 /// `paradedup learn`.

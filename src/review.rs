@@ -16,7 +16,7 @@ use paradedup::jsonl::top_level_text;
 use paradedup::Cleaned;
 use tempfile::NamedTempFile;
 
-use crate::files::without_temp_name;
+use crate::files::{is_stream, without_temp_name};
 
 /// The page being built.
 pub struct Review {
@@ -31,10 +31,7 @@ pub struct Review {
 impl Review {
     /// Starts a page to be written to `path`. A directory there is an error at once.
     pub fn create(path: &Path) -> io::Result<Review> {
-        if path.is_dir() {
-            let err = io::Error::new(io::ErrorKind::IsADirectory, "a directory, not a file");
-            return Err(context(err, "cannot write the page to", path));
-        }
+        is_stream(path).map_err(|err| context(err, "cannot write the page to", path))?;
         let dir = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
@@ -107,7 +104,7 @@ impl Review {
             .and_then(|()| out.flush())
             .map_err(writing)?;
         drop(out);
-        if path.metadata().is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        if is_stream(&path).map_err(writing)? {
             // A pipe or a device (`--html >(gzip > page.html.gz)`): written to as it is, not
             // replaced by a file. Opened only now, as a pipe's open waits for its reader.
             let page = self.out.as_file_mut();
