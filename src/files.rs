@@ -545,6 +545,15 @@ pub fn compressed_hint(start: &[u8]) -> &'static str {
         .map_or("", |(_, hint)| hint)
 }
 
+/// [`compressed_hint`] for the record at line `number` of a JSON Lines input: a compressed file
+/// fails at its first line, and only there is the hint given.
+pub fn record_hint(number: usize, line: &[u8]) -> &'static str {
+    match number {
+        1 => compressed_hint(line),
+        _ => "",
+    }
+}
+
 /// tempfile's error for a temporary file it could not make, without the end of its message,
 /// ` at path "DIR/.paradedup-RANDOM.tmp"`: a name that says nothing the directory does not.
 pub fn without_temp_name(err: io::Error) -> io::Error {

@@ -227,11 +227,7 @@ fn each_record(
                         let page = record_page(body, &reading.format)
                             .map(|(site, text)| (site, page_fingerprints(&text, reading.unit)))
                             .map_err(|err| {
-                                // A compressed file fails at its first line.
-                                let hint = match number {
-                                    1 => files::compressed_hint(body),
-                                    _ => "",
-                                };
+                                let hint = files::record_hint(number, body);
                                 format!("{label}:{number}: {err}{hint} (not counted)")
                             });
                         Some(page)

@@ -862,13 +862,7 @@ fn write_piece(
             Err(err) => {
                 summary.records.read += 1;
                 let at = format!("{label}:{number}");
-                // A compressed file fails at its first line.
-                let hint = if number == 1 {
-                    files::compressed_hint(body)
-                } else {
-                    ""
-                };
-                let err = format!("{err}{hint}");
+                let err = format!("{err}{}", files::record_hint(number, body));
                 match ctx.on_error {
                     OnError::Stop => {
                         target.flush().map_err(writing)?;
