@@ -83,11 +83,11 @@ impl Decision {
     }
 }
 
-/// Tells whether a unit is boilerplate, and on how many pages, given its text and its words.
-/// The words may have only their hashes (no normalized text, no capitals or labels): enough
-/// for [`crate::boilerplate::fingerprint`]; what the check needs beyond that, it makes from
-/// the text.
-pub type BoilerplateCheck<'a> = &'a dyn Fn(&str, &Normalized) -> Option<u32>;
+/// Tells whether a unit is boilerplate, and on how many pages, given its text, its words and
+/// their [`crate::boilerplate::fingerprint`] (found once, for the check and the index alike).
+/// The words may have only their hashes (no normalized text, no capitals or labels); what the
+/// check needs beyond that, it makes from the text.
+pub type BoilerplateCheck<'a> = &'a dyn Fn(&str, &Normalized, u64) -> Option<u32>;
 
 /// Units with fewer words than this are only removed as exact or normalized repeats: in a
 /// very short line, one changed word is a different line.
@@ -309,7 +309,9 @@ impl Decider<'_, '_> {
                     decisions.push(Decision::Keep);
                     continue;
                 }
-                let check = |check: BoilerplateCheck<'_>| check(&text[range.clone()], normalized);
+                let key = (ahead.key(j)).unwrap_or_else(|| words_key(&normalized.hashes));
+                let check =
+                    |check: BoilerplateCheck<'_>| check(&text[range.clone()], normalized, key);
                 if let Some(pages) = boilerplate.and_then(check) {
                     decisions.push(Decision::Boilerplate { pages });
                     continue;
@@ -317,7 +319,7 @@ impl Decider<'_, '_> {
                 let prints = Prints {
                     raw: (one_raw.or_else(|| ahead.raw(j)))
                         .unwrap_or_else(|| hash(text[range.clone()].as_bytes())),
-                    normalized: (ahead.key(j)).unwrap_or_else(|| words_key(&normalized.hashes)),
+                    normalized: key,
                 };
                 let mut decision = index.find(
                     text,

@@ -103,9 +103,8 @@ impl Cleaner {
                 (!n.is_empty()).then(|| (boilerplate::fingerprint(&n), n.text))
             })
         });
-        let check = |unit: &str, n: &normalize::Normalized| -> Option<u32> {
+        let check = |unit: &str, n: &normalize::Normalized, fp: u64| -> Option<u32> {
             let site = site?;
-            let fp = boilerplate::fingerprint(n);
             let pages = (site.counts?).boilerplate(fp, site.rule)?;
             // The first paragraph's fingerprint, confirmed by its text.
             let first = first_words.as_ref().is_some_and(|(first, first_text)| {

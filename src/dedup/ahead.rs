@@ -194,9 +194,12 @@ mod tests {
         let segments = segment(text, unit);
         pool.install(|| {
             assert_eq!(worth_it(segments.len()), threads > 1);
-            // A site's boilerplate check, which reads the words made ahead: one paragraph in 16.
-            let one_in_16 =
-                |_: &str, n: &Normalized| fingerprint(n).is_multiple_of(16).then_some(9u32);
+            // A site's boilerplate check, which reads the words and the key made ahead: one
+            // paragraph in 16.
+            let one_in_16 = |_: &str, n: &Normalized, key: u64| {
+                assert_eq!(fingerprint(n), key, "the key is the words' fingerprint");
+                key.is_multiple_of(16).then_some(9u32)
+            };
             let check = boilerplate.then_some(&one_in_16 as BoilerplateCheck<'_>);
             decide(text, &segments, 0.8, unit == Unit::Auto, check)
         })
