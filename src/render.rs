@@ -251,6 +251,43 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A file name as a diff header names it: as it is when `patch` and `git apply` read it back
+/// so, else in double quotes with C escapes, as git writes it (both tools read that form).
+/// Quoted are names with a space (where `patch` would end the name), a control character,
+/// `"` or `\\`, and names that are not UTF-8, whose other bytes are written in octal.
+pub fn diff_name(name: &[u8]) -> Cow<'_, str> {
+    let plain = |b: u8| !(b.is_ascii_control() || matches!(b, b' ' | b'"' | b'\\'));
+    if let Ok(name) = std::str::from_utf8(name) {
+        if name.bytes().all(plain) {
+            return Cow::Borrowed(name);
+        }
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    out.push('"');
+    for chunk in name.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c if c.is_ascii_control() => {
+                    let _ = write!(out, "\\{:03o}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\{b:03o}");
+        }
+    }
+    out.push('"');
+    Cow::Owned(out)
+}
+
 /// The JSON report of one text.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Report<'a> {
@@ -337,6 +374,22 @@ mod tests {
             "--- a\n+++ b\n@@ -1,5 +1,3 @@ removed line 5 (exact repeat of line 1)\n \
              Head line\n \n Body.\n-\n-Head line\n"
         );
+    }
+
+    #[test]
+    fn diff_names_are_quoted_only_where_patch_would_misread_them() {
+        let cases: [(&[u8], &str); 7] = [
+            (b"notes/page.txt", "notes/page.txt"),
+            ("caf\u{e9}.txt".as_bytes(), "caf\u{e9}.txt"),
+            (b"two words.txt", r#""two words.txt""#),
+            (b"tab\there", r#""tab\there""#),
+            (b"new\nline\r", r#""new\nline\r""#),
+            (b"q\"uote\\d\x01", r#""q\"uote\\d\001""#),
+            (b"x\xff\xc3.txt", r#""x\377\303.txt""#),
+        ];
+        for (name, header) in cases {
+            assert_eq!(diff_name(name), header, "{}", name.escape_ascii());
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! while earlier ones are written in order and flushed; memory stays bounded by the pieces in
 //! flight (a few MiB), not the input.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -136,6 +137,14 @@ impl Source {
         match self {
             Source::Stdin => "<stdin>".to_owned(),
             Source::File { path, .. } => path.display().to_string(),
+        }
+    }
+
+    /// How the input is named in its diff's headers (see [`render::diff_name`]).
+    fn diff_name(&self) -> Cow<'_, str> {
+        match self {
+            Source::Stdin => Cow::Borrowed("<stdin>"),
+            Source::File { path, .. } => render::diff_name(path.as_os_str().as_encoded_bytes()),
         }
     }
 
@@ -558,7 +567,8 @@ fn text_source(ctx: &Ctx, src: &Source, number: usize) -> Outcome {
         (_, Mode::Json) => Report::new(&src.json_path(), &cleaned).write_to(&mut outcome.stdout),
         (Dest::Stdout, Mode::Clean) => cleaned.write_to(&mut outcome.stdout),
         (Dest::Stdout, Mode::Diff) => {
-            render::diff(&cleaned, &label, &label, ctx.color, &mut outcome.stdout)
+            let name = src.diff_name();
+            render::diff(&cleaned, &name, &name, ctx.color, &mut outcome.stdout)
         }
         (Dest::Stdout, Mode::Check) | (Dest::InPlace { dry_run: true }, _) => {
             if outcome.changed {

@@ -126,6 +126,56 @@ fn diff_shows_what_went_and_why() {
     assert_eq!(diff, expected);
 }
 
+/// A diff of a file whose name has a space, a quote, a backslash, a newline or (on Unix) a
+/// byte that is not UTF-8 applies with `git apply`, which reads headers as `patch` does: the
+/// file it names is the file it patches, and the result is the cleaned text.
+#[test]
+fn diffs_of_oddly_named_files_apply_to_those_files() {
+    let dir = Scratch::new("odd-names");
+    let mut names: Vec<std::ffi::OsString> = [
+        "two words.txt",
+        "q\"uote.txt",
+        "back\\slash.txt",
+        "new\nline.txt",
+    ]
+    .map(Into::into)
+    .into();
+    #[cfg(unix)]
+    names.push(std::os::unix::ffi::OsStringExt::from_vec(
+        b"x\xff.txt".to_vec(),
+    ));
+    for name in names {
+        let path = dir.0.join(&name);
+        std::fs::write(&path, DOC).unwrap();
+        let out = cmd()
+            .current_dir(&dir.0)
+            .args(["--diff", "--color", "never"])
+            .arg(&name)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name:?}: {}", stderr_of(&out));
+        let applied = StdCommand::new("git")
+            .current_dir(&dir.0)
+            .args(["apply", "-p0", "--unsafe-paths", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut git| {
+                git.stdin.take().unwrap().write_all(&out.stdout)?;
+                git.wait_with_output()
+            })
+            .expect("git runs");
+        assert!(
+            applied.status.success(),
+            "{name:?}: {}\n{}",
+            stderr_of(&applied),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), CLEAN, "{name:?}");
+    }
+}
+
 #[test]
 fn color_follows_the_flag_and_no_color() {
     let colored = cmd()
