@@ -5,7 +5,8 @@
 //! so Cyrillic, Arabic and CJK text splits correctly), the text is brought to Unicode
 //! compatibility form (NFKC: full-width letters, ligatures, non-breaking and other exotic spaces
 //! become their plain forms), curly and other apostrophes become `'`, and invisible characters
-//! (zero-width spaces and joiners, soft hyphens, byte-order marks) are dropped. Everything that
+//! (zero-width spaces and joiners, soft hyphens, byte-order marks, direction marks, variation
+//! selectors) are dropped. Everything that
 //! is not part of a word (punctuation, quotes of any kind, dashes, whitespace) falls away.
 
 mod ascii;
@@ -823,8 +824,13 @@ fn fold(c: char) -> Option<char> {
         '\u{FF01}'..='\u{FF5E}' => fold(char::from(halfwidth(c))),
         // Apostrophes of every kind, so "don’t" and "don't" are the same word.
         '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{0060}' | '\u{00B4}' | '\u{2032}' => Some('\''),
-        // Invisible characters scraped pages are full of; they would split words.
-        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
+        // Invisible characters scraped pages are full of; they would split words: soft
+        // hyphens, zero-width spaces and joiners, byte-order marks, the marks and controls of
+        // text direction (Arabic and Hebrew pages), variation selectors, the grapheme joiner,
+        // and the invisible math operators.
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' => None,
+        '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+        '\u{FE00}'..='\u{FE0F}' | '\u{034F}' | '\u{180E}' => None,
         c => Some(c),
     }
 }
@@ -1136,6 +1142,10 @@ mod tests {
     #[test]
     fn drops_invisible_characters() {
         assert_eq!(n("wo\u{200B}rd\u{00AD}s \u{FEFF}here"), "words here");
+        // Direction marks and isolates, in a word and after it.
+        assert_eq!(n("Bre\u{200E}aking News\u{200F}"), "breaking news");
+        assert_eq!(n("\u{2067}خبر\u{2069} \u{061C}عاجل\u{202B}"), "خبر عاجل");
+        assert_eq!(n("go\u{FE0F} o\u{034F}n\u{2063}"), "go on");
     }
 
     #[test]
