@@ -506,8 +506,6 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Wraps `err` with what was being done, keeping its kind so callers can still match on it
-/// (a full disk stays `StorageFull`, a read-only directory `PermissionDenied`).
 /// Whether an output named `path` is a pipe or a device (`/dev/stdout`, `>(gzip > out.gz)`),
 /// to be written to as it is rather than replaced by a file; a directory is an error.
 pub fn is_stream(path: &Path) -> io::Result<bool> {
@@ -564,6 +562,8 @@ pub fn without_temp_name(err: io::Error) -> io::Error {
     }
 }
 
+/// Wraps `err` with what was being done, keeping its kind so callers can still match on it
+/// (a full disk stays `StorageFull`, a read-only directory `PermissionDenied`).
 fn context(err: io::Error, what: std::fmt::Arguments<'_>) -> io::Error {
     io::Error::new(err.kind(), format!("{what}: {err}"))
 }
