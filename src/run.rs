@@ -245,6 +245,20 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         if sources.iter().any(|s| matches!(s, Ok(Source::Stdin))) {
             return usage("--across reads its inputs twice: give files, not standard input");
         }
+        // A pipe or device (`/dev/stdin`, `<(…)`, a FIFO) would be used up by the counting
+        // pass, and the cleaning pass would find nothing (or wait forever for a writer).
+        let stream = sources.iter().find_map(|s| match s {
+            Ok(Source::File { path, .. }) => {
+                path.metadata().is_ok_and(|m| !m.is_file()).then_some(path)
+            }
+            _ => None,
+        });
+        if let Some(path) = stream {
+            return usage(&format!(
+                "--across reads its inputs twice: {} is a pipe or device, not a file",
+                path.display()
+            ));
+        }
         let files: Vec<Source> = sources
             .iter()
             .filter_map(|s| s.as_ref().ok().cloned())

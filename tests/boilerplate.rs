@@ -522,3 +522,22 @@ fn states_can_be_written_to_pipes_and_devices() {
     names.sort();
     assert_eq!(names, ["pages.jsonl", "s.state"]);
 }
+
+/// `--across` reads its inputs twice, so a pipe given by name (`/dev/stdin`, `<(…)`) is
+/// refused as standard input is: the counting pass would use it up and the cleaning pass
+/// would write nothing, with exit status 0.
+#[cfg(unix)]
+#[test]
+fn across_refuses_pipes_named_as_files() {
+    let out = cmd()
+        .args(["--across", "--jsonl", "/dev/stdin"])
+        .write_stdin(jsonl(&pages()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "paradedup: --across reads its inputs twice: /dev/stdin is a pipe or device, not a file\n"
+    );
+}
