@@ -191,8 +191,9 @@ pub struct LearnArgs {
     pub output: PathBuf,
 
     /// Write `SITE<TAB>FINGERPRINT` for each distinct paragraph of each page and `SITE<TAB>*`
-    /// for each page, for an engine to count, instead of a state.
-    #[arg(long)]
+    /// for each page, for an engine to count, instead of a state. They go to standard output
+    /// (not with --output).
+    #[arg(long, conflicts_with = "output")]
     pub pairs: bool,
 
     /// Read JSON Lines (files ending in `.jsonl` are read this way anyway).

@@ -21,7 +21,7 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -72,6 +72,18 @@ pub type Expanded = Result<Source, (PathBuf, io::Error)>;
 /// errors, because cleaning some files while a filter the user asked for is broken (and with
 /// `--in-place`, rewriting them) would be worse than doing nothing.
 pub fn expand(inputs: &[PathBuf], recursive: bool, globs: &[String]) -> Vec<Expanded> {
+    expand_skipping(inputs, recursive, globs, None)
+}
+
+/// [`expand`], not walking into the directory `skip` (an `--output-dir` inside the tree it
+/// cleans: a second run would clean the first run's copies into a copy of it).
+pub fn expand_skipping(
+    inputs: &[PathBuf],
+    recursive: bool,
+    globs: &[String],
+    skip: Option<&Path>,
+) -> Vec<Expanded> {
+    let skip = skip.and_then(FileId::of);
     let globs = match build_globs(globs) {
         Ok(set) => set,
         Err(errors) => return errors.into_iter().map(Err).collect(),
@@ -87,7 +99,7 @@ pub fn expand(inputs: &[PathBuf], recursive: bool, globs: &[String]) -> Vec<Expa
         match fs::metadata(input) {
             Ok(meta) if meta.is_dir() => {
                 if recursive {
-                    walk(input, &globs, &mut sources);
+                    walk(input, &globs, skip.as_ref(), &mut sources);
                 } else {
                     let err = io::Error::new(
                         io::ErrorKind::IsADirectory,
@@ -141,8 +153,9 @@ fn build_globs(globs: &[String]) -> Result<GlobSet, Vec<(PathBuf, io::Error)>> {
     })
 }
 
-/// Walks `dir`, appending matching files and any errors met on the way to `sources`.
-fn walk(dir: &Path, globs: &GlobSet, sources: &mut Vec<Expanded>) {
+/// Walks `dir`, appending matching files and any errors met on the way to `sources`, and
+/// passing over the directory `skip`.
+fn walk(dir: &Path, globs: &GlobSet, skip: Option<&FileId>, sources: &mut Vec<Expanded>) {
     // Sorting makes the order, and so the output and the cross-document decisions, the same
     // on every run and every file system. Links are not followed so a walk cannot loop or
     // escape the tree, and so `--in-place` never rewrites a file outside it.
@@ -151,7 +164,14 @@ fn walk(dir: &Path, globs: &GlobSet, sources: &mut Vec<Expanded>) {
         .sort_by_file_name()
         .into_iter()
         // The root itself is never skipped: `paradedup -r .` or `-r .cache` means it.
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        // The skipped directory is looked for below the root only: an output directory that
+        // is the input itself is refused later, as every copy would replace its original.
+        .filter_entry(|entry| {
+            let skipped = || FileId::of(entry.path()).as_ref() == skip;
+            entry.depth() == 0
+                || !(is_hidden(entry.file_name())
+                    || skip.is_some() && entry.file_type().is_dir() && skipped())
+        });
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -187,11 +207,56 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
 }
 
+/// What tells two paths to one file apart from paths to two files: device and inode on Unix,
+/// read without opening the file (opening a FIFO would wait for a writer); the canonical path
+/// elsewhere. `None` for a path that does not exist (nor its link's target).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The file `path` names, through links.
+    pub fn of(path: &Path) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            fs::metadata(path).ok().map(|m| FileId((m.dev(), m.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            fs::canonicalize(path).ok().map(FileId)
+        }
+    }
+}
+
+/// Refuses to replace a file at `path` that holds something else than what is to be written
+/// there (`what`, whose files start with `start`): `--html *.txt`, where the shell made the
+/// first article the page's name, or `learn -o` naming the crawl. A missing or empty file, a
+/// pipe and a device pass.
+pub fn replaceable(path: &Path, start: &[u8], what: &str) -> io::Result<()> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() > 0 => {}
+        _ => return Ok(()),
+    }
+    let mut head = vec![0; start.len()];
+    let read = File::open(path).and_then(|mut file| file.read_exact(&mut head));
+    if read.is_ok() && head == start {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!(
+            "{}: not {what}, and would be replaced by one (remove it, or name another file)",
+            path.display()
+        ),
+    ))
+}
+
 /// Where `--output-dir` writes the cleaned copy of `source_path`.
 ///
 /// A walked file keeps its place in the tree: `output_dir/<source_path relative to root>`.
 /// A file named on the command line lands directly in `output_dir` under its file name, so
-/// `a/x.txt` and `b/x.txt` both map to `output_dir/x.txt` (the later one wins). A path with no
+/// `a/x.txt` and `b/x.txt` both map to `output_dir/x.txt` (a run refuses that before it
+/// starts). A path with no
 /// file name (only `..` can be one, and it is a directory) maps to `output_dir` itself, which
 /// then fails to be written rather than landing somewhere unexpected. Creates nothing.
 pub fn output_path(source_path: &Path, root: Option<&Path>, output_dir: &Path) -> PathBuf {

@@ -284,12 +284,25 @@ fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
     files::write_atomic(path, bytes).map_err(named)
 }
 
+/// Refuses, before any work, an output file that is not a state file (`learn -o crawl.jsonl
+/// crawl.jsonl`): it would be replaced by one.
+fn check_output(path: &Path) -> io::Result<()> {
+    if path == Path::new("-") {
+        return Ok(());
+    }
+    let header = paradedup::boilerplate::HEADER
+        .split_once(' ')
+        .map_or("", |(name, _)| name);
+    files::replaceable(path, header.as_bytes(), "a state file")
+}
+
 /// `paradedup learn`.
 pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
     if args.files.is_empty() && io::stdin().is_terminal() {
         eprintln!("paradedup: no input: give pages, or pipe them in (see learn --help)");
         return Ok(ExitCode::from(2));
     }
+    check_output(&args.output)?;
     let (sources, mut failed) = expand(&args.files, args.recursive, &args.globs);
     let grouping = grouping(&args.grouping);
     let reading = Reading {
@@ -347,6 +360,7 @@ pub fn read_state(path: &Path) -> io::Result<State> {
 
 /// `paradedup merge`.
 pub fn merge(args: &MergeArgs) -> io::Result<ExitCode> {
+    check_output(&args.output)?;
     let mut total = State::new();
     for path in &args.states {
         total.merge(read_state(path)?);

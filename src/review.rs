@@ -16,7 +16,7 @@ use paradedup::jsonl::top_level_text;
 use paradedup::Cleaned;
 use tempfile::NamedTempFile;
 
-use crate::files::{is_stream, without_temp_name};
+use crate::files::{is_stream, replaceable, without_temp_name};
 
 /// The page being built.
 pub struct Review {
@@ -31,7 +31,10 @@ pub struct Review {
 impl Review {
     /// Starts a page to be written to `path`. A directory there is an error at once.
     pub fn create(path: &Path) -> io::Result<Review> {
-        is_stream(path).map_err(|err| context(err, "cannot write the page to", path))?;
+        if !is_stream(path).map_err(|err| context(err, "cannot write the page to", path))? {
+            let page = replaceable(path, b"<!DOCTYPE html>", "a review page");
+            page.map_err(|err| io::Error::new(err.kind(), format!("--html {err}")))?;
+        }
         let dir = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),

@@ -7,9 +7,10 @@
 //! flight (a few MiB), not the input.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -207,8 +208,12 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     let sources = if stdin_only {
         vec![Ok(Source::Stdin)]
     } else {
-        files::expand(&args.files, args.recursive, &args.globs)
+        let skip = args.output_dir.as_deref();
+        files::expand_skipping(&args.files, args.recursive, &args.globs, skip)
     };
+    if let Err(message) = check_outputs(args, &sources) {
+        return usage(&message);
+    }
     let texts_to_stdout = sources
         .iter()
         .filter(|s| !matches!(s, Ok(src) if src.is_jsonl(ctx.jsonl)))
@@ -316,6 +321,51 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     })
 }
 
+/// Refuses, before anything runs, copies under `--output-dir` that would replace an input
+/// (`-o .`) or each other (`a/x.txt` and `b/x.txt` named on the command line both go to
+/// `DIR/x.txt`).
+fn check_outputs(args: &Args, sources: &[files::Expanded]) -> Result<(), String> {
+    let Some(dir) = &args.output_dir else {
+        return Ok(());
+    };
+    let inputs: HashMap<files::FileId, &Path> = sources
+        .iter()
+        .filter_map(|s| match s {
+            Ok(Source::File { path, .. }) => Some((files::FileId::of(path)?, &**path)),
+            _ => None,
+        })
+        .collect();
+    let mut copies: HashMap<PathBuf, &Path> = HashMap::with_capacity(sources.len());
+    for source in sources {
+        let Ok(Source::File { path, root }) = source else {
+            continue;
+        };
+        let copy = files::output_path(path, root.as_deref(), dir);
+        if let Some(&input) = files::FileId::of(&copy).and_then(|id| inputs.get(&id)) {
+            let replaced = match input == &**path {
+                true => "itself".to_owned(),
+                false => format!("the input {}", input.display()),
+            };
+            return Err(format!(
+                "--output-dir {}: the copy of {} would replace {replaced} (--in-place \
+                 rewrites inputs)",
+                dir.display(),
+                path.display(),
+            ));
+        }
+        if let Some(other) = copies.insert(copy.clone(), path) {
+            return Err(format!(
+                "--output-dir {}: {} and {} would both be written to {}",
+                dir.display(),
+                other.display(),
+                path.display(),
+                copy.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn usage(message: &str) -> io::Result<ExitCode> {
     eprintln!("paradedup: {message}");
     Ok(ExitCode::from(2))
@@ -348,6 +398,11 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
     {
         // Said once, before anything runs, rather than once per input.
         eprintln!("paradedup: --output-dir {}: not a directory", dir.display());
+        return Ok(None);
+    }
+    if args.dry_run && !args.in_place {
+        // clap's `requires` counts --output-dir, of the same group, as --in-place.
+        eprintln!("paradedup: --dry-run goes with --in-place, not --output-dir");
         return Ok(None);
     }
     if dest != Dest::Stdout && matches!(mode, Mode::Diff | Mode::Check) {

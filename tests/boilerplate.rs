@@ -512,7 +512,7 @@ fn states_can_be_written_to_pipes_and_devices() {
     );
     // A state file is still replaced atomically: nothing else is left in its directory.
     let state = dir.0.join("s.state");
-    fs::write(&state, "old").unwrap();
+    fs::write(&state, "paradedup-state 2\n").unwrap();
     assert_eq!(learn(state.to_str().unwrap()).status.code(), Some(0));
     assert_eq!(fs::read(&state).unwrap(), piped.stdout);
     let mut names: Vec<_> = fs::read_dir(&dir.0)
@@ -540,4 +540,60 @@ fn across_refuses_pipes_named_as_files() {
         String::from_utf8(out.stderr).unwrap(),
         "paradedup: --across reads its inputs twice: /dev/stdin is a pipe or device, not a file\n"
     );
+}
+
+/// `learn -o` and `merge -o` replace a state file, never a file of something else (the crawl
+/// itself, named twice by mistake): that is refused before any work. `--pairs` goes to
+/// standard output only.
+#[test]
+fn learn_never_replaces_a_file_that_is_not_a_state() {
+    let dir = Scratch::new("learn-not-state");
+    let crawl = dir.file("crawl.jsonl", &jsonl(&pages()));
+    let before = fs::read(&crawl).unwrap();
+    let out = cmd()
+        .arg("learn")
+        .arg("-o")
+        .arg(&crawl)
+        .arg(&crawl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "paradedup: {}: not a state file, and would be replaced by one (remove it, or \
+             name another file)\n",
+            crawl.display()
+        )
+    );
+    assert_eq!(fs::read(&crawl).unwrap(), before);
+    let state = dir.0.join("s.state");
+    for _ in 0..2 {
+        let out = cmd()
+            .arg("learn")
+            .arg("-o")
+            .arg(&state)
+            .arg(&crawl)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+    }
+    let out = cmd()
+        .arg("merge")
+        .arg(&state)
+        .arg("-o")
+        .arg(&crawl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read(&crawl).unwrap(), before);
+    let pairs = dir.0.join("pairs.txt");
+    let out = cmd()
+        .args(["learn", "--pairs", "-o"])
+        .arg(&pairs)
+        .arg(&crawl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!pairs.exists());
 }

@@ -426,3 +426,124 @@ fn help_documents_every_flag() {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }
+
+/// `--html *.txt` makes the first article the page's name: a file there that is not a review
+/// page is refused before any work, and left as it was. A page from an earlier run is replaced.
+#[test]
+fn an_html_page_never_replaces_a_file_that_is_not_one() {
+    let dir = Scratch::new("html-not-page");
+    let a = dir.file("a.txt", DOC);
+    let b = dir.file("b.txt", DOC);
+    let out = cmd()
+        .args(["--check", "--html"])
+        .args([&a, &b])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "paradedup: --html {}: not a review page, and would be replaced by one (remove it, \
+             or name another file)\n",
+            a.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), DOC);
+    let page = dir.0.join("review.html");
+    for _ in 0..2 {
+        let out = cmd().arg("--html").arg(&page).arg(&b).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    }
+    assert!(std::fs::read_to_string(&page)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+}
+
+/// Copies under `--output-dir` never replace an input or each other: both are refused before
+/// anything is written. A directory walked with `-r` leaves out the output directory inside
+/// it, so a second run does not clean the first run's copies.
+#[test]
+fn output_dir_copies_never_replace_inputs_or_each_other() {
+    let dir = Scratch::new("output-collisions");
+    let ax = dir.file("a/x.txt", DOC);
+    let bx = dir.file("b/x.txt", CLEAN);
+    let out_dir = dir.0.join("out");
+    let out = cmd()
+        .arg("-o")
+        .arg(&out_dir)
+        .args([&ax, &bx])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "paradedup: --output-dir {}: {} and {} would both be written to {}\n",
+            out_dir.display(),
+            ax.display(),
+            bx.display(),
+            out_dir.join("x.txt").display()
+        )
+    );
+    assert!(!out_dir.exists());
+
+    let out = cmd()
+        .current_dir(dir.0.join("a"))
+        .args(["-o", ".", "x.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "paradedup: --output-dir .: the copy of x.txt would replace itself (--in-place \
+         rewrites inputs)\n"
+    );
+    assert_eq!(std::fs::read_to_string(&ax).unwrap(), DOC);
+
+    let site = dir.0.join("site");
+    dir.file("site/p.txt", DOC);
+    dir.file("site/sub/q.txt", DOC);
+    let clean = site.join("clean");
+    for _ in 0..2 {
+        let out = cmd()
+            .args(["-q", "-r", "-o"])
+            .arg(&clean)
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    }
+    let mut written: Vec<_> = walkdir::WalkDir::new(&clean)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(&clean).unwrap().to_path_buf())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        ["p.txt", "sub/q.txt"].map(std::path::PathBuf::from)
+    );
+    assert_eq!(std::fs::read_to_string(clean.join("p.txt")).unwrap(), CLEAN);
+}
+
+/// clap lets `--dry-run` through with `--output-dir` (both are destinations); it previews
+/// `--in-place` only, so with `--output-dir` it is refused and nothing is written.
+#[test]
+fn dry_run_goes_with_in_place_only() {
+    let dir = Scratch::new("dry-run-output-dir");
+    let a = dir.file("a.txt", DOC);
+    let out_dir = dir.0.join("out");
+    let out = cmd()
+        .args(["--dry-run", "-o"])
+        .arg(&out_dir)
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "paradedup: --dry-run goes with --in-place, not --output-dir\n"
+    );
+    assert!(!out_dir.exists());
+}

@@ -505,7 +505,7 @@ fn in_place_with_a_page_in_the_same_directory() {
     let a = dir.file("a.txt", "Head line\n\nBody.\n\nHead line\n");
     let b = dir.file("b.txt", "Nothing.\n\nTo remove.\n");
     let html = dir.path("review.html");
-    fs::write(&html, "old page").unwrap();
+    fs::write(&html, "<!DOCTYPE html>\nan earlier page").unwrap();
     let out = run(cmd()
         .args(["--in-place", "-r", "--html"])
         .arg(&html)
