@@ -150,7 +150,7 @@ fn count(batch: Batch, page: &mut Count) -> (bool, bool) {
                 }
             }
             Err(err) => {
-                eprintln!("paradedup: {err}");
+                stderr_line!("paradedup: {err}");
                 failed = true;
             }
         }
@@ -260,7 +260,7 @@ fn expand(files: &[PathBuf], recursive: bool, globs: &[String]) -> (Vec<Source>,
         match s {
             Ok(src) => sources.push(src),
             Err((path, err)) => {
-                eprintln!("paradedup: {}: {err}", path.display());
+                stderr_line!("paradedup: {}: {err}", path.display());
                 failed = true;
             }
         }
@@ -299,7 +299,7 @@ fn check_output(path: &Path) -> io::Result<()> {
 /// `paradedup learn`.
 pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
     if args.files.is_empty() && io::stdin().is_terminal() {
-        eprintln!("paradedup: no input: give pages, or pipe them in (see learn --help)");
+        stderr_line!("paradedup: no input: give pages, or pipe them in (see learn --help)");
         return Ok(ExitCode::from(2));
     }
     check_output(&args.output)?;

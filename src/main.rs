@@ -1,5 +1,23 @@
 //! The `paradedup` command: a thin layer over the library.
 
+/// `eprintln!` that does not panic when standard error cannot be written (`2>/dev/full`, a
+/// closed pipe): a message that cannot be shown is dropped, and the exit status still says
+/// how the run went.
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`stderr_line!`] without the line break (`eprint!`).
+macro_rules! stderr_text {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod files;
 mod learn;
@@ -27,7 +45,7 @@ fn main() -> ExitCode {
             if err.kind() == std::io::ErrorKind::BrokenPipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("paradedup: {err}");
+            stderr_line!("paradedup: {err}");
             ExitCode::from(2)
         }
     }

@@ -154,7 +154,7 @@ pub fn open(path: &Path) {
             .iter()
             .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
     if !display {
-        eprintln!(
+        stderr_line!(
             "paradedup: no display to open a browser on; open {} in one",
             shown.display()
         );
@@ -177,7 +177,7 @@ pub fn open(path: &Path) {
         // Not waited for: some openers stay until the browser they started is closed. The
         // child is reaped by the system when paradedup exits a moment later.
         Ok(child) => drop(child),
-        Err(err) => eprintln!(
+        Err(err) => stderr_line!(
             "paradedup: cannot run {program} ({err}); open {} in a browser",
             shown.display()
         ),

@@ -298,7 +298,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     if let Some(page) = summary.review.take() {
         let path = page.finish(summary.failed)?;
         if !args.quiet {
-            eprintln!("paradedup: review page written to {}", path.display());
+            stderr_line!("paradedup: review page written to {}", path.display());
         }
         if args.open {
             review::open(&path);
@@ -307,7 +307,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
 
     let batch = summary.documents > 1 || ctx.dest != Dest::Stdout;
     if !args.quiet && (args.verbose || batch) {
-        eprintln!(
+        stderr_line!(
             "paradedup: {}",
             summary_line(&summary, ctx.jsonl || summary.records.read > 0)
         );
@@ -367,7 +367,7 @@ fn check_outputs(args: &Args, sources: &[files::Expanded]) -> Result<(), String>
 }
 
 fn usage(message: &str) -> io::Result<ExitCode> {
-    eprintln!("paradedup: {message}");
+    stderr_line!("paradedup: {message}");
     Ok(ExitCode::from(2))
 }
 
@@ -397,16 +397,16 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         .filter(|d| d.exists() && !d.is_dir())
     {
         // Said once, before anything runs, rather than once per input.
-        eprintln!("paradedup: --output-dir {}: not a directory", dir.display());
+        stderr_line!("paradedup: --output-dir {}: not a directory", dir.display());
         return Ok(None);
     }
     if args.dry_run && !args.in_place {
         // clap's `requires` counts --output-dir, of the same group, as --in-place.
-        eprintln!("paradedup: --dry-run goes with --in-place, not --output-dir");
+        stderr_line!("paradedup: --dry-run goes with --in-place, not --output-dir");
         return Ok(None);
     }
     if dest != Dest::Stdout && matches!(mode, Mode::Diff | Mode::Check) {
-        eprintln!(
+        stderr_line!(
             "paradedup: --diff and --check write nothing; use --in-place --dry-run to preview"
         );
         return Ok(None);
@@ -477,7 +477,7 @@ fn clean_all(
     for source in sources {
         match source {
             Err((path, err)) => {
-                eprintln!("paradedup: {}: {err}", path.display());
+                stderr_line!("paradedup: {}: {err}", path.display());
                 summary.failed = true;
             }
             Ok(src) if src.is_jsonl(ctx.jsonl) => {
@@ -577,7 +577,7 @@ fn write_text(
         review.add(section)?;
     }
     if !outcome.stderr.is_empty() {
-        progress.suspend(|| eprint!("{}", outcome.stderr));
+        progress.suspend(|| stderr_text!("{}", outcome.stderr));
     }
     summary.documents += 1;
     // A document that could not be read or written saved nothing.
@@ -679,7 +679,7 @@ fn jsonl_source(
     let reader = match src.open() {
         Ok(r) => r,
         Err(err) => {
-            eprintln!("paradedup: {label}: {err}");
+            stderr_line!("paradedup: {label}: {err}");
             summary.failed = true;
             summary.documents += 1;
             summary.failed_documents += 1;
@@ -699,7 +699,7 @@ fn jsonl_source(
         _ => match begin_file(ctx, src) {
             Ok(pending) => file.insert(Latch::new(pending)),
             Err(err) => {
-                eprintln!("paradedup: {label}: {err}");
+                stderr_line!("paradedup: {label}: {err}");
                 summary.failed = true;
                 summary.failed_documents += 1;
                 return Ok(false);
@@ -757,14 +757,14 @@ fn jsonl_source(
     // written back (to standard output, the records before it were written).
     let mut failed = stopped;
     if let Some(err) = read_error {
-        eprintln!("paradedup: {label}: {err}");
+        stderr_line!("paradedup: {label}: {err}");
         failed = true;
     }
     let write_back = ctx.dest.writes_file(changed) && !failed;
     // Otherwise the temporary file is dropped, which deletes it: the original stays as it was.
     if let Some(file) = file.filter(|_| write_back) {
         if let Err(err) = file.finish().and_then(|pending| ctx.writes.commit(pending)) {
-            eprintln!("paradedup: {label}: {err}");
+            stderr_line!("paradedup: {label}: {err}");
             failed = true;
         }
     }
@@ -782,7 +782,7 @@ fn jsonl_source(
         // As for a text file: what this file's records would lose, all together.
         let (now, before) = (summary.stats, stats_before);
         progress.suspend(|| {
-            eprintln!(
+            stderr_line!(
                 "{label}: would remove {} of {} paragraphs ({} bytes)",
                 now.removed_paragraphs - before.removed_paragraphs,
                 now.paragraphs - before.paragraphs,
@@ -917,7 +917,7 @@ fn write_piece(
             Ok(Some(record)) => {
                 if record.left_as_is {
                     progress.suspend(|| {
-                        eprintln!(
+                        stderr_line!(
                             "paradedup: {label}:{number}: nothing but site boilerplate; \
                              left as it is"
                         )
@@ -945,18 +945,19 @@ fn write_piece(
                 match ctx.on_error {
                     OnError::Stop => {
                         target.flush().map_err(writing)?;
-                        progress.suspend(|| eprintln!("paradedup: {at}: {err}"));
+                        progress.suspend(|| stderr_line!("paradedup: {at}: {err}"));
                         summary.failed = true;
                         return Ok(true);
                     }
                     OnError::Pass => {
-                        progress.suspend(|| eprintln!("paradedup: {at}: {err} (passed through)"));
+                        progress
+                            .suspend(|| stderr_line!("paradedup: {at}: {err} (passed through)"));
                         summary.records.passed += 1;
                         target.write_all(body).map_err(writing)?;
                         target.write_all(ending).map_err(writing)?;
                     }
                     OnError::Skip => {
-                        progress.suspend(|| eprintln!("paradedup: {at}: {err} (skipped)"));
+                        progress.suspend(|| stderr_line!("paradedup: {at}: {err} (skipped)"));
                         summary.records.skipped += 1;
                     }
                 }

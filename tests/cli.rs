@@ -410,6 +410,35 @@ fn full_disk_is_a_clear_error() {
     );
 }
 
+/// Messages that cannot be written (standard error full or closed) are dropped: the run
+/// goes on and its exit status says what it found, where Rust's `eprintln!` would panic
+/// (exit 101).
+#[test]
+fn an_unwritable_stderr_changes_no_exit_status() {
+    let dir = Scratch::new("stderr-full");
+    let a = dir.file("a.txt", DOC);
+    let cases: [(&[&str], i32); 4] = [
+        (&["--check"], 1),
+        (&["-v"], 0),
+        (&["--check", "missing.txt"], 2),
+        (&["--json", "-v"], 0),
+    ];
+    for (args, code) in cases {
+        let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+            eprintln!("skipped: no /dev/full");
+            return;
+        };
+        let out = StdCommand::new(assert_cmd::cargo::cargo_bin("paradedup"))
+            .current_dir(&dir.0)
+            .args(args)
+            .arg(&a)
+            .stderr(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+    }
+}
+
 #[test]
 fn help_documents_every_flag() {
     let out = cmd().arg("--help").output().unwrap();
