@@ -209,7 +209,11 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         vec![Ok(Source::Stdin)]
     } else {
         let skip = args.output_dir.as_deref();
-        files::expand_skipping(&args.files, args.recursive, &args.globs, skip)
+        let sources = files::expand_skipping(&args.files, args.recursive, &args.globs, skip);
+        match ctx.dest {
+            Dest::InPlace { .. } => sources.into_iter().map(rewritable).collect(),
+            _ => sources,
+        }
     };
     if let Err(message) = check_outputs(args, &sources) {
         return usage(&message);
@@ -319,6 +323,21 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `source` for `--in-place`, or a failure for a FIFO, device or socket, said before it is read
+/// (a FIFO without a writer would be waited on forever, `/dev/zero` read until memory runs out).
+fn rewritable(source: files::Expanded) -> files::Expanded {
+    match source {
+        Ok(Source::File { path, .. }) if path.metadata().is_ok_and(|m| !m.is_file()) => {
+            let err = io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file (a FIFO, device or socket cannot be rewritten in place)",
+            );
+            Err((path, err))
+        }
+        source => source,
+    }
 }
 
 /// Refuses, before anything runs, copies under `--output-dir` that would replace an input
@@ -477,8 +496,16 @@ fn clean_all(
     for source in sources {
         match source {
             Err((path, err)) => {
+                // Said after the documents named before it, in the order they were given.
+                clean_texts(ctx, &texts, out, summary, progress)?;
+                texts.clear();
                 stderr_line!("paradedup: {}: {err}", path.display());
                 summary.failed = true;
+                // An input that could not be opened or walked; a bad --glob is none.
+                if path.as_os_str() != "--glob" {
+                    summary.documents += 1;
+                    summary.failed_documents += 1;
+                }
             }
             Ok(src) if src.is_jsonl(ctx.jsonl) => {
                 clean_texts(ctx, &texts, out, summary, progress)?;

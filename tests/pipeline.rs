@@ -526,6 +526,34 @@ fn the_summary_counts_documents_that_failed() {
         summary.starts_with("paradedup: 3 documents, 2 failed, 1 paragraph removed, "),
         "{stderr}"
     );
+    // An input that cannot be opened is a failed document too, and is reported in its place
+    // among the others.
+    let missing = dir.0.join("missing.txt");
+    let check = cmd()
+        .arg("--check")
+        .args([&good, &missing, &good])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(2));
+    let stderr = out_str(&check.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 4, "{stderr}");
+    assert!(
+        lines[0].ends_with("a.txt: would remove 1 of 3 paragraphs (27 bytes)"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("paradedup: {}: ", missing.display())),
+        "{stderr}"
+    );
+    assert!(
+        lines[2].ends_with("a.txt: would remove 1 of 3 paragraphs (27 bytes)"),
+        "{stderr}"
+    );
+    assert!(
+        lines[3].starts_with("paradedup: 3 documents, 1 failed, 2 paragraphs removed, "),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -593,4 +621,43 @@ fn check_and_dry_run_report_json_lines_files_as_text_files() {
         );
     }
     assert_eq!(fs::read_to_string(&changed).unwrap(), records);
+}
+
+/// `--in-place` refuses a FIFO or a device before reading it: `/dev/zero` was read until
+/// memory ran out, and a FIFO without a writer waited forever, before "not a regular file".
+/// The other files are cleaned.
+#[cfg(unix)]
+#[test]
+fn in_place_refuses_devices_before_reading_them() {
+    let dir = Scratch::new("in-place-device");
+    let good = dir.file("a.txt", DOC);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("paradedup"))
+        .args(["-i", "/dev/zero"])
+        .arg(&good)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("/dev/zero is being read");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(status.code(), Some(2));
+    let stderr = out_str(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "paradedup: /dev/zero: not a regular file (a FIFO, device or socket cannot be \
+             rewritten in place)\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&good).unwrap(), DOC_CLEAN);
 }
