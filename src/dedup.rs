@@ -23,7 +23,7 @@ use std::cell::Cell;
 use std::ops::Range;
 
 use crate::buckets::Buckets;
-use crate::fingerprint::{hash, near_keys, words_key, NearKeys, Words};
+use crate::fingerprint::{hash, is_site_suffix, near_keys, words_key, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
 use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 use ahead::{Ahead, MadeAhead};
@@ -722,13 +722,42 @@ impl Index {
                 };
                 (words, Order::new())
             });
-            if let Some(sim) = near_one_edit((kept, kept_order), (words, order), threshold) {
-                if best.is_none_or(|(_, s)| sim > s) {
-                    best = Some((entry.unit, sim));
-                }
+            // A differing word with a fact refuses the match, unless the words only one of the
+            // two has are the other's site suffix.
+            let sim = match near_one_edit((kept, kept_order), (words, order), threshold) {
+                Some((sim, false)) => sim,
+                Some((sim, true)) if self.only_site_suffix(text, e, kept, (words, sources)) => sim,
+                _ => continue,
+            };
+            if best.is_none_or(|(_, s)| sim > s) {
+                best = Some((entry.unit, sim));
             }
         }
         best.map(|(of, sim)| remove(of, Reason::Near, sim))
+    }
+
+    /// Whether the kept entry `e`, whose words are `kept`, and a unit whose words are `query`,
+    /// the words of the ranges `sources` of `text`, differ only in the longer one's site suffix
+    /// (see [`only_site_suffix`]). A block's rest, and the lines of a block taken together,
+    /// have none. Asked only of a match a fact refused: it reads the raw text again.
+    #[cold]
+    #[inline(never)]
+    fn only_site_suffix(
+        &self,
+        text: &str,
+        e: usize,
+        kept: &Words,
+        (query, sources): (&Words, &[Range<usize>]),
+    ) -> bool {
+        let kept_raw = match self.rests.contains_key(&e) {
+            true => None,
+            false => Some(&text[self.entries[e].range.clone()]),
+        };
+        let query_raw = match sources {
+            [range] => Some(&text[range.clone()]),
+            _ => None,
+        };
+        only_site_suffix((kept, kept_raw), (query, query_raw))
     }
 
     /// Adds entry `id`, whose words are `normalized`, to the buckets of its keys.
@@ -935,14 +964,17 @@ pub fn near(a: &Words, b: &Words, threshold: f64) -> Option<f64> {
         return None;
     }
     near_one_edit((a, &Order::new()), (b, &Order::new()), threshold)
+        .and_then(|(sim, facts)| (!facts).then_some(sim))
 }
 
 /// The [`sorted`] hashes of a unit's words, sorted when first needed: a unit compared with
 /// several others is sorted once.
 type Order = std::cell::OnceCell<Vec<(u64, usize)>>;
 
-/// [`near`] of two units known to be [`one_edit`] apart (the search tests that first, before
-/// it finds a unit's capitals and labels), each with its [`Order`].
+/// The similarity of two units known to be [`one_edit`] apart (the search tests that first,
+/// before it finds a unit's capitals and labels), each with its [`Order`], when it is at least
+/// `threshold`, and whether a word only one of them has carries a fact (then they are no
+/// [`near`] duplicates, unless [`only_site_suffix`]).
 ///
 /// The words the two have in common at their start and at their end cancel out of the
 /// multiset difference. Where few words are left between (one edit: a word or a few), only
@@ -954,7 +986,7 @@ fn near_one_edit(
     (a, order_a): (&Words, &Order),
     (b, order_b): (&Words, &Order),
     threshold: f64,
-) -> Option<f64> {
+) -> Option<(f64, bool)> {
     let (start, end) = common_ends(&a.hashes, &b.hashes);
     let (ends_a, ends_b) = (a.len() - end, b.len() - end);
     let (between_a, between_b) = (&a.hashes[start..ends_a], &b.hashes[start..ends_b]);
@@ -992,7 +1024,22 @@ fn near_one_edit(
         });
     }
     let sim = dice(a, b, only_a);
-    (sim >= threshold && !facts).then_some(sim)
+    (sim >= threshold).then_some((sim, facts))
+}
+
+/// Whether two units, each with its raw text when known, differ only in the longer one's site
+/// suffix: the shorter is the start of the longer, and the rest of the longer follows a
+/// separator at its end ([`is_site_suffix`]): "Storm hits coast as thousands flee - BBC News"
+/// and "Storm hits coast as thousands flee". Then the capitals of the rest are a site's name,
+/// not facts ([`same_facts`]).
+fn only_site_suffix(a: (&Words, Option<&str>), b: (&Words, Option<&str>)) -> bool {
+    let ((shorter, _), (longer, raw)) = match a.0.len() < b.0.len() {
+        true => (a, b),
+        false => (b, a),
+    };
+    shorter.len() < longer.len()
+        && longer.hashes.starts_with(&shorter.hashes)
+        && raw.is_some_and(|raw| is_site_suffix(raw, &longer.hashes, shorter.len()))
 }
 
 /// Up to this many words between the common ends (of both units together), [`near_one_edit`]
@@ -1175,6 +1222,83 @@ mod tests {
                  Meal Prep Menu for Eating Plan A\n\
                  Meal Prep Menu for Eating Plan D\n";
         assert_eq!(reasons(t), [None; 6]);
+    }
+
+    /// A sentence-case headline with its site's name after it: the capitals of the name
+    /// made it look like a fact, and both copies stayed (on 63 of the 341 corpus pages).
+    #[test]
+    fn a_headline_with_a_site_suffix_repeats_the_bare_headline() {
+        let bare = "Storm hits coast as thousands flee";
+        let near = Some((Reason::Near, 0));
+        for suffixed in [
+            format!("{bare} - BBC News"),
+            format!("{bare} | TheHill"),
+            format!("{bare} — The Guardian"),
+            format!("{bare} | World | News | Express.co.uk"),
+        ] {
+            for (first, second) in [(bare, suffixed.as_str()), (suffixed.as_str(), bare)] {
+                let t = format!("{first}\nRain fell all night.\n{second}\n");
+                assert_eq!(reasons(&t), [None, None, near], "{t}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_site_suffix_is_read_from_the_longer_units_raw_text() {
+        let (raw, bare) = (
+            "Storm hits coast as thousands flee - BBC News",
+            "Storm hits coast as thousands flee",
+        );
+        let (long, short) = (words(raw), words(bare));
+        assert!(only_site_suffix((&long, Some(raw)), (&short, None)));
+        assert!(only_site_suffix((&short, None), (&long, Some(raw))));
+        // Without it (a block's rest, the lines of a block together) there is none.
+        assert!(!only_site_suffix((&long, None), (&short, Some(bare))));
+        assert!(!only_site_suffix((&long, Some(raw)), (&long, Some(raw))));
+    }
+
+    #[test]
+    fn a_site_suffix_does_not_hide_other_differences() {
+        let bare = "Storm hits coast as thousands flee";
+        // What a suffix must not be: a label, more than four words, words elsewhere or
+        // without a separator; and two suffixes are not one ("- BBC News" against "- CNN").
+        for (a, b) in [
+            (format!("{bare} - Page 2"), bare.to_string()),
+            (format!("{bare} - 2019"), bare.to_string()),
+            (
+                format!("{bare} and rivers rise across the region - Bay News Nine Weather Team"),
+                format!("{bare} and rivers rise across the region"),
+            ),
+            (
+                "Storm hits coast - BBC News as thousands flee".to_string(),
+                bare.to_string(),
+            ),
+            (
+                "Storm hits coast - BBC".to_string(),
+                "Storm hits the coast".to_string(),
+            ),
+            (format!("{bare} BBC News"), bare.to_string()),
+            (
+                "Nadal beat Federer in the Paris final".to_string(),
+                "Nadal beat Federer in the Paris final as Djokovic watched".to_string(),
+            ),
+            (
+                format!("{bare} - BBC News"),
+                "Storm hits coast as thousands flee - CNN".to_string(),
+            ),
+        ] {
+            for (first, second) in [(&a, &b), (&b, &a)] {
+                let t = format!("{first}\nRain fell all night.\n{second}\n");
+                assert_eq!(reasons(&t), [None; 3], "{t}");
+            }
+        }
+        // The threshold is the same: a short headline with a long suffix is too different.
+        let t = "Storm hits the coast\nStorm hits the coast - Bay News Weather Team\n";
+        assert_eq!(reasons(t), [None, None]);
+        // Four words are a suffix where five are not.
+        let long = format!("{bare} and rivers rise across the region");
+        let t = format!("{long}\n{long} - Bay News Weather Team\n");
+        assert_eq!(reasons(&t), [None, Some((Reason::Near, 0))]);
     }
 
     #[test]

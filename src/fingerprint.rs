@@ -146,6 +146,50 @@ impl Words {
     }
 }
 
+/// What stands between a page's headline and the name of its site or section after it
+/// ("Storm hits coast - BBC News", "… | TheHill", "… — The Guardian").
+const SITE_SEPARATORS: [&str; 7] = [" - ", " – ", " — ", "|", " · ", " :: ", " » "];
+
+/// A site suffix has at most this many words.
+pub(crate) const MAX_SITE_WORDS: usize = 4;
+
+/// Whether the words of the unit `raw`, whose [`word_hash`]es are `hashes`, from word `at` on
+/// are its site suffix: one to [`MAX_SITE_WORDS`] words after a separator (a dash with spaces
+/// around it, `|`, ` · `, ` :: ` or ` » `) at its end, none of them a label (a number or one
+/// character: "Page 2" is a fact), with words before them, all on the unit's last line. The
+/// suffix may have separators inside: a section and a site ("| World | News |
+/// Express.co.uk").
+///
+/// The capitals of a site's name say nothing about the headline before it: "Storm hits coast
+/// as thousands flee - BBC News" repeats "Storm hits coast as thousands flee". It reads the raw
+/// text again, so it is asked only where it decides a match (see `crate::dedup`).
+pub(crate) fn is_site_suffix(raw: &str, hashes: &[u64], at: usize) -> bool {
+    let words = hashes.len().saturating_sub(at);
+    if at == 0 || !(1..=MAX_SITE_WORDS).contains(&words) {
+        return false;
+    }
+    // The separators are tried from the last one back, each with a few more words after it,
+    // until one has as many words after it as are asked about.
+    let (mut end, mut n) = (raw.len(), Normalized::default());
+    for _ in 0..MAX_SITE_WORDS {
+        let last = SITE_SEPARATORS
+            .iter()
+            .filter_map(|sep| raw[..end].rfind(sep).map(|i| (i, i + sep.len())))
+            .max();
+        let Some((sep, after)) = last.filter(|&(_, after)| !raw[after..].contains('\n')) else {
+            return false;
+        };
+        // No word spans a separator (each has a space or `|` in it, where words break), so
+        // the words after it are the unit's last words.
+        crate::normalize::words_into(&raw[after..], &mut n);
+        if n.len() >= words {
+            return n.hashes == hashes[at..] && !n.labels.contains(&true);
+        }
+        end = sep;
+    }
+    false
+}
+
 /// Number of bands in a signature.
 pub const BANDS: usize = 16;
 /// Number of MinHash values per band.
@@ -269,6 +313,50 @@ mod tests {
                 word_hash(&text[start..end])
             );
         }
+    }
+
+    #[test]
+    fn a_site_suffix_is_a_few_words_after_a_separator_at_the_end() {
+        let suffix =
+            |raw: &str, at: usize| is_site_suffix(raw, &Words::new(&normalize(raw)).hashes, at);
+        for raw in [
+            "Storm hits coast - BBC News",
+            "Storm hits coast – BBC News",
+            "Storm hits coast — BBC News",
+            "Storm hits coast | BBC News",
+            "Storm hits coast|BBC News",
+            "Storm hits coast · BBC News",
+            "Storm hits coast :: BBC News",
+            "Storm hits coast » BBC News",
+            "Storm hits coast - BBC News Online Edition",
+            "Storm hits coast | World | News | Express.co.uk",
+            "Storm hits coast - thousands flee - BBC",
+        ] {
+            assert!(suffix(raw, 3), "{raw}");
+        }
+        // The words after the last separator, or after one before it, and no others.
+        assert!(suffix("Storm hits coast - thousands flee - BBC", 5));
+        assert!(!suffix("Storm hits coast - BBC News", 2));
+        assert!(!suffix("Storm hits coast - BBC News", 4));
+        assert!(!suffix("Storm hits coast - BBC News", 5));
+        for raw in [
+            // Labels are facts, a site's name or not.
+            "Storm hits coast - Page 2",
+            "Storm hits coast - 2019",
+            "Storm hits coast | E Online",
+            // Five words are more than a site's name.
+            "Storm hits coast - BBC News Online Weekend Edition",
+            // No separator, or not one at the end, or one on another line.
+            "Storm hits coast BBC News",
+            "Storm hits coast -BBC News",
+            "Storm hits coast BBC - News",
+            "Storm hits coast |\nBBC News",
+        ] {
+            assert!(!suffix(raw, 3), "{raw}");
+        }
+        // Words before it are needed.
+        assert!(!suffix("- BBC News", 0));
+        assert!(!suffix("| BBC News", 0));
     }
 
     #[test]
