@@ -6,8 +6,10 @@ use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::ops::ControlFlow;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use xxhash_rust::xxh3::Xxh3;
 
 use paradedup::boilerplate::{page_fingerprints, State};
 use paradedup::jsonl::{record_page, GroupBy, Grouping, RecordFormat};
@@ -98,6 +100,8 @@ type Batch = Vec<Result<(String, Vec<u64>), String>>;
 /// input order), and waiting for it would leave the other threads idle.
 struct Counter<'a, 'b> {
     page: &'a mut Count<'b>,
+    /// The pages counted so far, each once (see [`first_copy`]).
+    seen: FxHashSet<u64>,
     /// The batch fingerprinted last, not yet counted.
     waiting: Batch,
     failed: bool,
@@ -109,6 +113,7 @@ impl<'a, 'b> Counter<'a, 'b> {
     fn new(page: &'a mut Count<'b>) -> Self {
         Counter {
             page,
+            seen: FxHashSet::default(),
             waiting: Vec::new(),
             failed: false,
             stopped: false,
@@ -121,8 +126,8 @@ impl<'a, 'b> Counter<'a, 'b> {
             return;
         }
         let waiting = std::mem::take(&mut self.waiting);
-        let page = &mut *self.page;
-        let (next, (failed, stopped)) = rayon::join(fingerprint, || count(waiting, page));
+        let (page, seen) = (&mut *self.page, &mut self.seen);
+        let (next, (failed, stopped)) = rayon::join(fingerprint, || count(waiting, seen, page));
         self.waiting = next;
         self.failed |= failed;
         self.stopped |= stopped;
@@ -131,20 +136,24 @@ impl<'a, 'b> Counter<'a, 'b> {
     /// Counts the last batch; returns whether any input or record was not counted.
     fn finish(mut self) -> bool {
         if !self.stopped {
-            let (failed, _) = count(std::mem::take(&mut self.waiting), self.page);
+            let waiting = std::mem::take(&mut self.waiting);
+            let (failed, _) = count(waiting, &mut self.seen, self.page);
             self.failed |= failed;
         }
         self.failed
     }
 }
 
-/// Calls `page` for every page of `batch`, reporting the others, until `page` breaks; returns
-/// whether there were others, and whether it broke.
-fn count(batch: Batch, page: &mut Count) -> (bool, bool) {
+/// Calls `page` for every page of `batch` not `seen` before ([`first_copy`]), reporting the
+/// others, until `page` breaks; returns whether there were others, and whether it broke.
+fn count(batch: Batch, seen: &mut FxHashSet<u64>, page: &mut Count) -> (bool, bool) {
     let mut failed = false;
     for result in batch {
         match result {
             Ok((site, fingerprints)) => {
+                if !first_copy(seen, &site, &fingerprints) {
+                    continue;
+                }
                 if page(&site, &fingerprints).is_break() {
                     return (failed, true);
                 }
@@ -156,6 +165,24 @@ fn count(batch: Batch, page: &mut Count) -> (bool, bool) {
         }
     }
     (failed, false)
+}
+
+/// Whether a page of `site` with these paragraph `fingerprints` is the first such page
+/// `seen`, and is to be counted. A crawl that holds a page twice (fetched twice, or one
+/// article under two addresses) counts it once: counted twice, each of its paragraphs would be
+/// on two of a small site's pages, and the article would go as boilerplate from both copies.
+/// Pages without paragraphs are all counted.
+fn first_copy(seen: &mut FxHashSet<u64>, site: &str, fingerprints: &[u64]) -> bool {
+    if fingerprints.is_empty() {
+        return true;
+    }
+    let mut key = Xxh3::new();
+    key.update(site.as_bytes());
+    key.update(&[0xFF]); // no UTF-8 string has this byte: the site ends here
+    fingerprints
+        .iter()
+        .for_each(|fp| key.update(&fp.to_le_bytes()));
+    seen.insert(key.digest())
 }
 
 /// Plain-text inputs fingerprinted together.

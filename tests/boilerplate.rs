@@ -426,23 +426,23 @@ fn learn_reports_what_it_skipped_in_input_order() {
     // record file here is six pieces of records (1,024 lines a piece), text files lie between
     // them, and bad records and inputs are spread among them.
     let dir = Scratch::new("learn-order");
-    let records = |bad: &[usize]| {
+    let records = |file: &str, bad: &[usize]| {
         let mut lines = String::new();
         for i in 1..=6000 {
             if bad.contains(&i) {
                 lines += "not json\n";
                 continue;
             }
-            let text = format!("Story {i} runs on about item {i}.\n\n{SHARE}");
+            let text = format!("Story {i} of {file} runs on about item {i}.\n\n{SHARE}");
             lines += &json!({"site": "a", "text": text}).to_string();
             lines.push('\n');
         }
         lines
     };
-    let first = dir.file("first.jsonl", &records(&[7, 5999]));
+    let first = dir.file("first.jsonl", &records("first", &[7, 5999]));
     let broken = dir.file("broken.txt", b"fine\n\xffnot UTF-8\n");
     let fine = dir.file("fine.txt", "A page of text.\n\nShare this article\n");
-    let second = dir.file("second.jsonl", &records(&[2, 3000]));
+    let second = dir.file("second.jsonl", &records("second", &[2, 3000]));
     for threads in ["1", "2", "4"] {
         let out = cmd()
             .env("RAYON_NUM_THREADS", threads)
@@ -596,4 +596,37 @@ fn learn_never_replaces_a_file_that_is_not_a_state() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!pairs.exists());
+}
+
+/// A crawl that holds its pages twice counts each page once: counted twice, every paragraph
+/// of a page was on two of its site's pages, and the articles went as boilerplate. The state
+/// is the state of one copy, and `--across` cleans each copy as it cleans the one.
+#[test]
+fn a_page_twice_in_a_crawl_is_counted_once() {
+    let dir = Scratch::new("twice");
+    let once = dir.file("once.jsonl", &jsonl(&pages()));
+    let twice = dir.file("twice.jsonl", &jsonl(&[pages(), pages()].concat()));
+    let learn = |input: &Path| cmd().arg("learn").arg(input).output().unwrap();
+    let (one, two) = (learn(&once), learn(&twice));
+    assert_eq!(two.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(two.stdout).unwrap(),
+        String::from_utf8(one.stdout).unwrap()
+    );
+    let across = |input: &Path| {
+        let out = cmd().arg("--across").arg(input).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        texts(&out.stdout)
+    };
+    let cleaned = across(&once);
+    assert_eq!(across(&twice), [cleaned.clone(), cleaned].concat());
+    // The same text on another site is a page of that site.
+    let mut other = pages();
+    other.iter_mut().for_each(|p| p["site"] = json!("c"));
+    let both = dir.file("both.jsonl", &jsonl(&[pages(), other].concat()));
+    let out = String::from_utf8(learn(&both).stdout).unwrap();
+    assert!(
+        out.contains("site\ta\t3\t") && out.contains("site\tc\t5\t"),
+        "{out}"
+    );
 }
