@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -45,13 +45,18 @@ pub fn grouping(g: &cli::Grouping) -> Grouping {
     }
 }
 
-/// The site of a plain-text file: its directory, unless grouping says one group.
+/// The site of a plain-text file: its directory, unless grouping says one group. The
+/// directory as named, without `.` parts: `./site/a.txt` and `site/a.txt` are pages of one
+/// site, `site`.
 pub fn file_site(path: &Path, grouping: &Grouping) -> String {
     match grouping.by {
         GroupBy::None => String::new(),
         _ => path
             .parent()
-            .map(|p| p.display().to_string())
+            .map(|dir| {
+                let parts = dir.components().filter(|c| *c != Component::CurDir);
+                parts.collect::<PathBuf>().display().to_string()
+            })
             .unwrap_or_default(),
     }
 }
@@ -396,4 +401,30 @@ pub fn merge(args: &MergeArgs) -> io::Result<ExitCode> {
     total.write_to(&mut bytes)?;
     write_output(&args.output, &bytes)?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_files_site_is_its_directory_without_dot_parts() {
+        let site = |path: &str| file_site(Path::new(path), &Grouping::default());
+        for path in [
+            "site/a.txt",
+            "./site/a.txt",
+            "site/./a.txt",
+            "././site/a.txt",
+        ] {
+            assert_eq!(site(path), "site", "{path}");
+        }
+        assert_eq!(site("./a/../b/c.txt"), "a/../b");
+        assert_eq!(site("a.txt"), "");
+        assert_eq!(site("/news/world/a.txt"), "/news/world");
+        let none = Grouping {
+            by: GroupBy::None,
+            ..Grouping::default()
+        };
+        assert_eq!(file_site(Path::new("site/a.txt"), &none), "");
+    }
 }
