@@ -279,7 +279,28 @@ pub fn learn_state(sources: &[Source], reading: &Reading) -> (State, bool) {
         state.add_fingerprints(site, fps);
         ControlFlow::Continue(())
     });
+    warn_one_site(sources, reading, &state);
     (state, failed)
+}
+
+/// Says so when JSON Lines records were read and none named a site: a misspelt `--site-field`
+/// or `--group-by` field makes one site of every page, and a paragraph common to many sites'
+/// pages (a wire story) would go as boilerplate of it.
+fn warn_one_site(sources: &[Source], reading: &Reading, state: &State) {
+    let records = sources.iter().any(|s| s.is_jsonl(reading.jsonl));
+    let one_unnamed = state.sites().count() == 1 && state.site("").is_some();
+    if !records || !one_unnamed || reading.grouping.by == GroupBy::None {
+        return;
+    }
+    let g = &reading.grouping;
+    let fields = match &g.by {
+        GroupBy::Field(field) => format!("`{field}`"),
+        _ => format!("`{}` or `{}`", g.site_field, g.url_field),
+    };
+    stderr_line!(
+        "paradedup: warning: no page names its site (no string field {fields}): all are \
+         counted as one site (--group-by none says so on purpose)"
+    );
 }
 
 fn expand(files: &[PathBuf], recursive: bool, globs: &[String]) -> (Vec<Source>, bool) {

@@ -630,3 +630,28 @@ fn a_page_twice_in_a_crawl_is_counted_once() {
         "{out}"
     );
 }
+
+/// A misspelt site field makes one site of every page: said once on stderr, as a warning
+/// (the run goes on), and not when one group is asked for or the field is there.
+#[test]
+fn a_site_field_no_record_has_is_warned_of() {
+    let dir = Scratch::new("no-site");
+    let input = dir.file("pages.jsonl", &jsonl(&pages()));
+    let run = |args: &[&str]| cmd().args(args).arg(&input).output().unwrap();
+    let warning = "paradedup: warning: no page names its site (no string field `sitee` or \
+                   `url`): all are counted as one site (--group-by none says so on purpose)\n";
+    let out = run(&["-q", "--across", "--site-field", "sitee"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), warning);
+    assert_eq!(texts(&out.stdout).len(), 5);
+    let out = run(&["learn", "--group-by", "sitee"]);
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .starts_with("paradedup: warning: no page names its site (no string field `sitee`)"));
+    for args in [
+        &["-q", "--across"][..],
+        &["-q", "--across", "--group-by", "none"],
+    ] {
+        assert!(run(args).stderr.is_empty(), "{args:?}");
+    }
+}
