@@ -967,6 +967,19 @@ pub fn near(a: &Words, b: &Words, threshold: f64) -> Option<f64> {
         .and_then(|(sim, facts)| (!facts).then_some(sim))
 }
 
+/// [`near`] of two units given with their raw text as well: the words only the longer one has
+/// may be its site's name after a separator ("… - BBC News", see [`is_site_suffix`]), whose
+/// capitals are no facts.
+pub fn near_in_text(a: (&Words, &str), b: (&Words, &str), threshold: f64) -> Option<f64> {
+    if !one_edit(a.0, b.0) {
+        return None;
+    }
+    match near_one_edit((a.0, &Order::new()), (b.0, &Order::new()), threshold)? {
+        (sim, false) => Some(sim),
+        (sim, true) => only_site_suffix((a.0, Some(a.1)), (b.0, Some(b.1))).then_some(sim),
+    }
+}
+
 /// The [`sorted`] hashes of a unit's words, sorted when first needed: a unit compared with
 /// several others is sorted once.
 type Order = std::cell::OnceCell<Vec<(u64, usize)>>;

@@ -153,6 +153,8 @@ pub struct PageSite<'s> {
     rule: boilerplate::Rule,
     title: Option<fingerprint::Words>,
     title_text: Option<String>,
+    /// The title as given, for its site suffix (see [`dedup::near_in_text`]).
+    title_raw: String,
 }
 
 impl<'s> PageSite<'s> {
@@ -163,6 +165,7 @@ impl<'s> PageSite<'s> {
             rule,
             title: None,
             title_text: None,
+            title_raw: String::new(),
         }
     }
 
@@ -173,6 +176,7 @@ impl<'s> PageSite<'s> {
         let normalized = title.map(normalize::normalize).filter(|n| !n.is_empty());
         self.title = normalized.as_ref().map(fingerprint::Words::new);
         self.title_text = normalized.map(|n| n.text);
+        self.title_raw = title.unwrap_or_default().to_owned();
         self
     }
 
@@ -188,7 +192,11 @@ impl<'s> PageSite<'s> {
             return false;
         }
         let n = normalize::normalize(unit);
-        *text == n.text || dedup::near(words, &fingerprint::Words::new(&n), threshold).is_some()
+        let (title, unit) = (
+            (words, &*self.title_raw),
+            (&fingerprint::Words::new(&n), unit),
+        );
+        *text == n.text || dedup::near_in_text(title, unit, threshold).is_some()
     }
 }
 

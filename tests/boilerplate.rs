@@ -655,3 +655,31 @@ fn a_site_field_no_record_has_is_warned_of() {
         assert!(run(args).stderr.is_empty(), "{args:?}");
     }
 }
+
+/// A page's headline is never its site's boilerplate, also when its title has the site's name
+/// after it and is in sentence case (where the name's capitals looked like facts that tell the
+/// headline and the title apart, and the headline went from its own page).
+#[test]
+fn a_headline_is_kept_under_a_title_with_a_site_suffix() {
+    let dir = Scratch::new("title-suffix");
+    let (a, b) = (
+        "Storm hits coast as thousands flee",
+        "Floods close valley road",
+    );
+    let records = [
+        json!({"site": "s", "title": format!("{a} - BBC News"),
+               "text": format!("{a}\n\nRain fell all night.\n\n{b}")}),
+        json!({"site": "s", "title": format!("{b} | BBC News"),
+               "text": format!("{b}\n\nWater rose.\n\n{a}")}),
+    ];
+    let input = dir.file("pages.jsonl", &jsonl(&records));
+    let out = cmd().args(["-q", "--across"]).arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        texts(&out.stdout),
+        [
+            format!("{a}\n\nRain fell all night."),
+            format!("{b}\n\nWater rose.")
+        ]
+    );
+}
