@@ -94,8 +94,9 @@ const WYP: [u64; 4] = [
 ];
 
 /// The words of a normalized paragraph as [`word_hash`]es, in order, each with a flag saying
-/// whether it carries a fact that tells two similar paragraphs apart: a number, a one-letter
-/// label ("Plan A"), or a capitalized word inside a sentence (most likely a name). In a
+/// whether it carries a fact that tells two similar paragraphs apart: a number (in digits, or
+/// in English words), an English negation, a one-letter label ("Plan A"), or a capitalized
+/// word inside a sentence (most likely a name). In a
 /// title-cased line (most words capitalized, as in headlines) capitals say nothing about names
 /// and are not flagged.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,6 +122,9 @@ impl Words {
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
         let title_case = capitals * 2 > normalized.len();
         let mut facts = normalized.labels.clone();
+        let fact_words = fact_words();
+        (facts.iter_mut().zip(&normalized.hashes))
+            .for_each(|(f, w)| *f |= fact_words.binary_search(w).is_ok());
         if !title_case {
             let names = normalized.capitalized.iter().skip(1);
             facts
@@ -144,6 +148,28 @@ impl Words {
     pub fn is_empty(&self) -> bool {
         self.hashes.is_empty()
     }
+}
+
+/// Words that carry a fact as numbers do, by their [`word_hash`]es, sorted: negations ("the
+/// suspect was not armed") and numbers in words ("three schools", "$2 billion"). English
+/// only: the words of other languages are facts by their digits and capitals alone.
+fn fact_words() -> &'static [u64] {
+    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| {
+        const WORDS: &str = "not no never nor neither none nobody nothing nowhere without \
+            cannot can't isn't aren't wasn't weren't don't doesn't didn't couldn't won't \
+            wouldn't shouldn't hasn't haven't hadn't mustn't needn't ain't \
+            zero one two three four five six seven eight nine ten eleven twelve thirteen \
+            fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
+            sixty seventy eighty ninety hundred thousand million billion trillion dozen \
+            half twice first second third fourth fifth";
+        let mut hashes: Vec<u64> = WORDS
+            .split_whitespace()
+            .map(|w| word_hash(w.as_bytes()))
+            .collect();
+        hashes.sort_unstable();
+        hashes
+    })
 }
 
 /// What stands between a page's headline and the name of its site or section after it
