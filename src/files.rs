@@ -423,6 +423,32 @@ impl Writes {
         Ok(())
     }
 
+    /// [`Writes::begin`] for the copy of the file `source` at `path` (`--output-dir`): a new
+    /// copy is no more open than its source (a private `0600` article stays private), nor than
+    /// a new file (`0666` less the umask: no execute bit); an existing one keeps its own
+    /// permissions.
+    pub fn begin_copy(&self, path: &Path, source: &Path) -> io::Result<Pending> {
+        let pending = self.begin_new(path)?;
+        #[cfg(unix)]
+        if pending.original.is_none() {
+            use std::os::unix::fs::PermissionsExt;
+            let file = pending.tmp.as_file();
+            let (ours, theirs) = (file.metadata()?, fs::metadata(source)?);
+            let mode = ours.permissions().mode() & theirs.permissions().mode() & 0o777;
+            file.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(|err| {
+                    context(
+                        err,
+                        format_args!(
+                            "cannot set permissions on a temporary file in {}",
+                            pending.dir.display()
+                        ),
+                    )
+                })?;
+        }
+        Ok(pending)
+    }
+
     /// [`Writes::begin`] for `--output-dir`: creates missing parent directories first. An
     /// existing file at `path` is replaced atomically, as by [`Writes::replace`].
     pub fn begin_new(&self, path: &Path) -> io::Result<Pending> {

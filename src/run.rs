@@ -831,7 +831,7 @@ fn begin_file(ctx: &Ctx, src: &Source) -> io::Result<files::Pending> {
         Dest::InPlace { .. } => ctx.writes.begin(path),
         Dest::OutputDir(dir) => {
             let copy = files::output_path(path, root.as_deref(), dir);
-            ctx.writes.begin_new(&copy)
+            ctx.writes.begin_copy(&copy, path)
         }
         Dest::Stdout => unreachable!("only called with a file destination"),
     }

@@ -661,3 +661,40 @@ fn in_place_refuses_devices_before_reading_them() {
     );
     assert_eq!(std::fs::read_to_string(&good).unwrap(), DOC_CLEAN);
 }
+
+/// A new copy under `--output-dir` is no more open than its source: a private article stays
+/// private (it was made `0666` less the umask, readable by all).
+#[cfg(unix)]
+#[test]
+fn copies_are_no_more_open_than_their_sources() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Scratch::new("copy-modes");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let cases = [("a.txt", 0o600), ("b.txt", 0o640), ("c.jsonl", 0o600)];
+    for (name, m) in cases {
+        let text = match name.ends_with(".jsonl") {
+            true => "{\"text\": \"A\\n\\nA\"}\n",
+            false => DOC,
+        };
+        let p = dir.file(&format!("in/{name}"), text);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
+    }
+    let out_dir = dir.0.join("out");
+    let out = cmd()
+        .args(["-q", "-r", "-o"])
+        .arg(&out_dir)
+        .arg(dir.0.join("in"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", out_str(&out.stderr));
+    for (name, m) in cases {
+        assert_eq!(
+            mode(&out_dir.join(name)) & !m,
+            0,
+            "{name}: {:o}",
+            mode(&out_dir.join(name))
+        );
+        // Readable by its owner still.
+        assert_eq!(mode(&out_dir.join(name)) & 0o600, 0o600, "{name}");
+    }
+}
