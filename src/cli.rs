@@ -69,10 +69,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = OnError::Stop, value_name = "POLICY")]
     pub on_error: OnError,
 
-    /// Number of threads that clean (default: all cores). Output order does not depend on it.
-    /// Files written by --in-place and --output-dir are written by 16 more threads, which
-    /// mostly wait for the disk.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Number of threads that clean, 1 to 1024 (default: all cores). Output order does not
+    /// depend on it. Files written by --in-place and --output-dir are written by 16 more
+    /// threads, which mostly wait for the disk.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
     /// No progress bar and no summary.

@@ -320,6 +320,9 @@ fn bad_threshold_and_conflicting_modes_are_usage_errors() {
         &["--threshold", "2"],
         &["--diff", "--json"],
         &["--unit", "word"],
+        &["-j", "0"],
+        // Thousands of threads took minutes to start for a page of text.
+        &["-j", "1025"],
     ] {
         let out = cmd().args(args).write_stdin(DOC).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
