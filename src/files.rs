@@ -332,6 +332,12 @@ impl Writes {
             _ => PathBuf::from("."),
         };
         let original = match fs::metadata(&target) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    format!("cannot replace {}: a directory", target.display()),
+                ))
+            }
             Ok(meta) if !meta.is_file() => {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidInput,
@@ -1031,6 +1037,18 @@ mod tests {
                 missing.display()
             )
         );
+    }
+
+    #[test]
+    fn a_directory_is_not_replaced_and_is_called_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_atomic(dir.path(), b"new").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::IsADirectory);
+        assert_eq!(
+            err.to_string(),
+            format!("cannot replace {}: a directory", dir.path().display())
+        );
+        assert!(dir.path().is_dir());
     }
 
     /// A temporary file as a killed run leaves it, last written `age` ago.
