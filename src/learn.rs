@@ -29,6 +29,9 @@ pub struct Reading {
     pub grouping: Grouping,
     /// How pages are cut into units.
     pub unit: Unit,
+    /// Whether inputs and records that cannot be counted are reported on stderr (not by
+    /// `--across`, whose cleaning pass reports them as its `--on-error` says).
+    pub report: bool,
 }
 
 /// The grouping chosen by the flags.
@@ -65,7 +68,7 @@ pub fn file_site(path: &Path, grouping: &Grouping) -> String {
 /// order, until it breaks; pages are fingerprinted on all threads of the current rayon pool.
 /// Bad inputs and records are reported on stderr and skipped; returns whether any was.
 pub fn each_page(sources: &[Source], reading: &Reading, page: &mut Count) -> bool {
-    let mut counter = Counter::new(page);
+    let mut counter = Counter::new(page, reading.report);
     let mut texts = Vec::new();
     for src in sources {
         if counter.stopped {
@@ -107,6 +110,8 @@ struct Counter<'a, 'b> {
     page: &'a mut Count<'b>,
     /// The pages counted so far, each once (see [`first_copy`]).
     seen: FxHashSet<u64>,
+    /// Whether what cannot be counted is reported.
+    report: bool,
     /// The batch fingerprinted last, not yet counted.
     waiting: Batch,
     failed: bool,
@@ -115,10 +120,11 @@ struct Counter<'a, 'b> {
 }
 
 impl<'a, 'b> Counter<'a, 'b> {
-    fn new(page: &'a mut Count<'b>) -> Self {
+    fn new(page: &'a mut Count<'b>, report: bool) -> Self {
         Counter {
             page,
             seen: FxHashSet::default(),
+            report,
             waiting: Vec::new(),
             failed: false,
             stopped: false,
@@ -131,8 +137,9 @@ impl<'a, 'b> Counter<'a, 'b> {
             return;
         }
         let waiting = std::mem::take(&mut self.waiting);
-        let (page, seen) = (&mut *self.page, &mut self.seen);
-        let (next, (failed, stopped)) = rayon::join(fingerprint, || count(waiting, seen, page));
+        let (page, seen, report) = (&mut *self.page, &mut self.seen, self.report);
+        let counting = || count(waiting, (seen, report), page);
+        let (next, (failed, stopped)) = rayon::join(fingerprint, counting);
         self.waiting = next;
         self.failed |= failed;
         self.stopped |= stopped;
@@ -142,7 +149,7 @@ impl<'a, 'b> Counter<'a, 'b> {
     fn finish(mut self) -> bool {
         if !self.stopped {
             let waiting = std::mem::take(&mut self.waiting);
-            let (failed, _) = count(waiting, &mut self.seen, self.page);
+            let (failed, _) = count(waiting, (&mut self.seen, self.report), self.page);
             self.failed |= failed;
         }
         self.failed
@@ -150,8 +157,13 @@ impl<'a, 'b> Counter<'a, 'b> {
 }
 
 /// Calls `page` for every page of `batch` not `seen` before ([`first_copy`]), reporting the
-/// others, until `page` breaks; returns whether there were others, and whether it broke.
-fn count(batch: Batch, seen: &mut FxHashSet<u64>, page: &mut Count) -> (bool, bool) {
+/// others when asked to, until `page` breaks; returns whether there were others, and whether
+/// it broke.
+fn count(
+    batch: Batch,
+    (seen, report): (&mut FxHashSet<u64>, bool),
+    page: &mut Count,
+) -> (bool, bool) {
     let mut failed = false;
     for result in batch {
         match result {
@@ -164,7 +176,9 @@ fn count(batch: Batch, seen: &mut FxHashSet<u64>, page: &mut Count) -> (bool, bo
                 }
             }
             Err(err) => {
-                stderr_line!("paradedup: {err}");
+                if report {
+                    stderr_line!("paradedup: {err}");
+                }
                 failed = true;
             }
         }
@@ -288,7 +302,8 @@ pub fn learn_state(sources: &[Source], reading: &Reading) -> (State, bool) {
 /// pages (a wire story) would go as boilerplate of it.
 fn warn_one_site(sources: &[Source], reading: &Reading, state: &State) {
     let records = sources.iter().any(|s| s.is_jsonl(reading.jsonl));
-    let one_unnamed = state.sites().count() == 1 && state.site("").is_some();
+    // One page is no boilerplate of anything: nothing to warn of.
+    let one_unnamed = state.sites().count() == 1 && state.site("").is_some_and(|s| s.pages > 1);
     if !records || !one_unnamed || reading.grouping.by == GroupBy::None {
         return;
     }
@@ -363,6 +378,7 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
         format: RecordFormat::new(&args.field).grouping(grouping.clone()),
         grouping,
         unit: args.unit.into(),
+        report: true,
     };
     let mut bytes = Vec::new();
     if args.pairs {

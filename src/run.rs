@@ -277,6 +277,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
             format: ctx.format.clone(),
             grouping: ctx.grouping.clone(),
             unit: args.unit.into(),
+            report: false,
         };
         let (mut state, _) = ctx.pool.install(|| learn::learn_state(&files, &reading));
         let rule = Rule {
