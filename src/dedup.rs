@@ -968,8 +968,9 @@ pub fn near(a: &Words, b: &Words, threshold: f64) -> Option<f64> {
 }
 
 /// [`near`] of two units given with their raw text as well: the words only the longer one has
-/// may be its site's name after a separator ("… - BBC News", see [`is_site_suffix`]), whose
-/// capitals are no facts.
+/// at its end may be its site's name ("… - BBC News": one to four words, none a number or one
+/// character, after ` - `, ` – `, ` — `, `|`, ` · `, ` :: ` or ` » `), whose capitals are no
+/// facts.
 pub fn near_in_text(a: (&Words, &str), b: (&Words, &str), threshold: f64) -> Option<f64> {
     if !one_edit(a.0, b.0) {
         return None;
