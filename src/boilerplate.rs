@@ -338,12 +338,27 @@ impl fmt::Display for StateError {
 impl std::error::Error for StateError {}
 
 /// The host of a URL (`https://www.example.com/a` -> `www.example.com`), lowercased; `None`
-/// when there is none.
+/// when there is none. An IPv6 host keeps its brackets (`http://[2001:db8::1]:80/` ->
+/// `[2001:db8::1]`); a protocol-relative URL (`//example.com/a`) and one without a scheme
+/// (`example.com/a`) have a host too. `learn` state files name sites by this string.
 pub fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let scheme_end = url.find("://").filter(|&at| {
+        url[..at]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    let rest = match scheme_end {
+        Some(at) => &url[at + 3..],
+        None => url.strip_prefix("//").unwrap_or(url),
+    };
     let authority = rest.split(['/', '?', '#']).next()?;
     let host = authority.rsplit('@').next()?;
-    let host = host.split(':').next()?;
+    let host = if host.starts_with('[') {
+        // `[2001:db8::1]:8080`: the port is after the bracket.
+        host.find(']').map_or(host, |close| &host[..=close])
+    } else {
+        host.split(':').next()?
+    };
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
@@ -531,5 +546,35 @@ mod tests {
         );
         assert_eq!(url_host("example.com/path").as_deref(), Some("example.com"));
         assert_eq!(url_host(""), None);
+    }
+
+    /// An IPv6 literal was cut at its first `:` (`[2001:db8::1]` and `[2001:db8::2]` were both
+    /// `[2001`), and a protocol-relative URL (`//a.com/x`) had no host.
+    #[test]
+    fn ipv6_and_protocol_relative_hosts() {
+        let host = |url| url_host(url);
+        assert_eq!(
+            host("http://[2001:db8::1]/").as_deref(),
+            Some("[2001:db8::1]")
+        );
+        assert_eq!(
+            host("http://[2001:db8::2]/").as_deref(),
+            Some("[2001:db8::2]")
+        );
+        assert_eq!(
+            host("https://user@[2001:DB8::A]:8443/p?q#f").as_deref(),
+            Some("[2001:db8::a]")
+        );
+        assert_eq!(host("//[::1]:80").as_deref(), Some("[::1]"));
+        assert_eq!(host("//A.com/x").as_deref(), Some("a.com"));
+        assert_eq!(host("//a.com:8080?x").as_deref(), Some("a.com"));
+        assert_eq!(host("//user@a.com").as_deref(), Some("a.com"));
+        // `://` in the query is not a scheme's.
+        assert_eq!(
+            host("example.com/go?to=http://other.org").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(host("//"), None);
+        assert_eq!(host("http://[::1"), Some("[::1".to_owned()));
     }
 }
