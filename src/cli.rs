@@ -58,8 +58,9 @@ pub struct Args {
     #[arg(long, default_value = "text", value_name = "NAME")]
     pub field: String,
 
-    /// With --jsonl and --json: the field that receives per-record stats
-    /// (`{"removed": N, "removed_bytes": B}`).
+    /// With --jsonl and --json: the top-level field that receives per-record stats
+    /// (`{"removed": N, "removed_bytes": B}`); a dot in NAME is part of the key. Refused when it
+    /// is --field or on its path (`--field c.body --stats-field c`).
     #[arg(long, default_value = "paradedup", value_name = "NAME")]
     pub stats_field: String,
 

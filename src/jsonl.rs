@@ -148,7 +148,9 @@ impl RecordFormat {
 
     /// Also adds `"NAME": {"removed": N, "removed_bytes": B}` to each record (with
     /// `"boilerplate": K` too when site boilerplate is removed), replacing a field of that
-    /// name at the top level when there is one.
+    /// name at the top level when there is one. `name` is one key, dots and all; when it is
+    /// the first key of the field's path, the stats replace the text (the command line
+    /// refuses that).
     pub fn stats_field(mut self, name: Option<&str>) -> RecordFormat {
         self.stats_field = name.map(str::to_owned);
         self

@@ -238,6 +238,21 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     {
         return usage("--diff takes plain text, not JSON Lines (use --json for per-record stats)");
     }
+    if ctx.mode == Mode::Json
+        && paths_overlap(&args.stats_field, &args.field)
+        && sources
+            .iter()
+            .any(|s| matches!(s, Ok(src) if src.is_jsonl(ctx.jsonl)))
+    {
+        // The stats would replace the text, or the object holding it (`--field c.body
+        // --stats-field c`). The stats field is a top-level key, dots and all, so
+        // `--stats-field c.body` would not, but it reads as the same field.
+        return usage(&format!(
+            "--stats-field {} overlaps --field {} (the same field, or one inside the other): \
+             choose another --stats-field",
+            args.stats_field, args.field
+        ));
+    }
 
     // Only a progress bar needs the sizes: no file is looked at for them otherwise.
     let total = || -> Option<u64> {
@@ -384,6 +399,11 @@ fn check_outputs(args: &Args, sources: &[files::Expanded]) -> Result<(), String>
         }
     }
     Ok(())
+}
+
+/// Whether `a` and `b`, read as dotted paths, are the same field or one is inside the other.
+fn paths_overlap(a: &str, b: &str) -> bool {
+    a.split('.').zip(b.split('.')).all(|(a, b)| a == b)
 }
 
 fn usage(message: &str) -> io::Result<ExitCode> {
