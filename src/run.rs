@@ -737,6 +737,7 @@ fn jsonl_source(
     let mut pieces = ReadAhead::new(reader, src.is_regular_file());
     summary.documents += 1;
     let stats_before = summary.stats;
+    let skipped_before = summary.records.skipped;
     // Records are written as they come: to standard output, or to a temporary file that is put
     // in place at the end (memory stays bounded however big the file).
     let mut sink = io::sink();
@@ -829,9 +830,14 @@ fn jsonl_source(
     if previews && changed && !failed {
         // As for a text file: what this file's records would lose, all together.
         let (now, before) = (summary.stats, stats_before);
+        let skipped = match summary.records.skipped - skipped_before {
+            0 => String::new(),
+            1 => " and skip 1 bad record".to_owned(),
+            n => format!(" and skip {n} bad records"),
+        };
         progress.suspend(|| {
             stderr_line!(
-                "{label}: would remove {} of {} paragraphs ({} bytes)",
+                "{label}: would remove {} of {} paragraphs ({} bytes){skipped}",
                 now.removed_paragraphs - before.removed_paragraphs,
                 now.paragraphs - before.paragraphs,
                 now.removed_bytes - before.removed_bytes
@@ -939,7 +945,7 @@ fn clean_piece(ctx: &Ctx, piece: &Piece, label: &str, first: usize) -> Vec<Recor
 struct PieceOut<'a> {
     target: &'a mut dyn Write,
     summary: &'a mut Summary,
-    /// Whether any record had something removed.
+    /// Whether any record had something removed, or a bad record was dropped.
     changed: &'a mut bool,
 }
 
@@ -1007,6 +1013,9 @@ fn write_piece(
                     OnError::Skip => {
                         progress.suspend(|| stderr_line!("paradedup: {at}: {err} (skipped)"));
                         summary.records.skipped += 1;
+                        // The file loses the line: `--in-place` rewrites it, `--check` and
+                        // `--dry-run` say it would change.
+                        **changed = true;
                     }
                 }
             }

@@ -772,3 +772,74 @@ fn stats_field_overlapping_the_field_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", out_str(&out.stderr));
 }
+
+/// A record dropped by `--on-error skip` is a change to its file: `-i` left a file whose
+/// records lost nothing else as it was, bad line included, while the summary said "1 skipped"
+/// (and `-o`, or a removal elsewhere in the file, dropped it). `--on-error pass` changes
+/// nothing.
+#[test]
+fn a_skipped_record_is_a_change() {
+    let dir = Scratch::new("skip-change");
+    let records = "{\"text\": \"A.\"}\ngarbage\n{\"text\": \"B.\"}\n";
+    let file = dir.file("k.jsonl", records);
+    let skipped = |name: &Path| {
+        format!(
+            "paradedup: {}:2: not JSON: expected value at line 1 column 1 (skipped)\n",
+            name.display()
+        )
+    };
+    let would = format!(
+        "{}: would remove 0 of 2 paragraphs (0 bytes) and skip 1 bad record\n",
+        file.display()
+    );
+    for (args, code) in [(&["--check"][..], 1), (&["-i", "--dry-run"], 0)] {
+        let out = cmd()
+            .args(args)
+            .args(["-q", "--on-error", "skip"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        assert_eq!(out_str(&out.stderr), skipped(&file) + &would, "{args:?}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), records);
+    }
+    // Passed through, the bad line changes nothing: no report, the file is not touched.
+    let before = fs::metadata(&file).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    for args in [&["--check"][..], &["-i", "--dry-run"], &["-i"]] {
+        let out = cmd()
+            .args(args)
+            .args(["-q", "--on-error", "pass"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(
+            out_str(&out.stderr),
+            format!(
+                "paradedup: {}:2: not JSON: expected value at line 1 column 1 (passed through)\n",
+                file.display()
+            ),
+            "{args:?}"
+        );
+    }
+    assert_eq!(fs::metadata(&file).unwrap().modified().unwrap(), before);
+    assert_eq!(fs::read_to_string(&file).unwrap(), records);
+    let out = cmd()
+        .args(["-i", "--on-error", "skip"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "{\"text\": \"A.\"}\n{\"text\": \"B.\"}\n"
+    );
+    let err = out_str(&out.stderr);
+    assert!(err.starts_with(&skipped(&file)), "{err}");
+    assert!(err.contains("1 document, 0 paragraphs removed"), "{err}");
+    assert!(
+        err.contains("records: 3 read, 2 written, 0 passed, 1 skipped"),
+        "{err}"
+    );
+}
