@@ -641,10 +641,15 @@ pub fn compressed_hint(start: &[u8]) -> &'static str {
 }
 
 /// [`compressed_hint`] for the record at line `number` of a JSON Lines input: a compressed file
-/// fails at its first line, and only there is the hint given.
+/// fails at its first line, and only there is the hint given. Further down, a line that starts
+/// with a byte-order mark (two files put together) is told why it is refused.
 pub fn record_hint(number: usize, line: &[u8]) -> &'static str {
     match number {
         1 => compressed_hint(line),
+        _ if line.starts_with(crate::readahead::BOM) => {
+            "; it starts with a byte-order mark (U+FEFF), which only the first line of an \
+             input may have"
+        }
         _ => "",
     }
 }

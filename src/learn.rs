@@ -17,7 +17,7 @@ use paradedup::{decode, Unit};
 
 use crate::cli::{self, LearnArgs, MergeArgs};
 use crate::files::{self, Source};
-use crate::readahead::{split_ending, ReadAhead};
+use crate::readahead::{split_bom, split_ending, ReadAhead};
 
 /// How `learn` reads pages.
 pub struct Reading {
@@ -267,6 +267,7 @@ fn each_record(
                 .flat_map_iter(|piece| {
                     piece.lines().filter_map(|(number, line)| {
                         let (body, _) = split_ending(line);
+                        let (_, body) = split_bom(number, body);
                         if body.iter().all(u8::is_ascii_whitespace) {
                             return None;
                         }

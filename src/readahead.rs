@@ -57,6 +57,20 @@ pub fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
     line.split_at(cut)
 }
 
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The byte-order mark that starts line `number` of an input, and the rest of the line. Only
+/// the first line can have one: it belongs to the input, not to the record, and is written back
+/// as it came. A mark further down (two files put together) stays part of its line, which is
+/// then no JSON.
+pub fn split_bom(number: usize, line: &[u8]) -> (&[u8], &[u8]) {
+    match line.strip_prefix(BOM) {
+        Some(rest) if number == 1 => (BOM, rest),
+        _ => (&[], line),
+    }
+}
+
 /// What the reading thread shares with the cleaner.
 #[derive(Default)]
 struct Shared {

@@ -26,7 +26,7 @@ use crate::cli::{Args, ColorWhen, OnError};
 use crate::files::{self, Source};
 use crate::learn;
 use crate::ordered::InOrder;
-use crate::readahead::{split_ending, Piece, ReadAhead};
+use crate::readahead::{split_bom, split_ending, Piece, ReadAhead};
 use crate::review::{self, Review};
 
 /// Text documents cleaned as one task…
@@ -923,6 +923,7 @@ fn clean_piece(ctx: &Ctx, piece: &Piece, label: &str, first: usize) -> Vec<Recor
         .enumerate()
         .map(|(i, (number, line))| {
             let (body, _) = split_ending(line);
+            let (_, body) = split_bom(number, body);
             if body.iter().all(u8::is_ascii_whitespace) {
                 return Ok(None);
             }
@@ -966,6 +967,13 @@ fn write_piece(
     } = out;
     for ((number, line), result) in piece.lines().zip(results) {
         let (body, ending) = split_ending(line);
+        let (bom, body) = split_bom(number, body);
+        // The input's byte-order mark goes before its first record, whatever becomes of the
+        // record; not before an error that stops the run.
+        if !(result.is_err() && ctx.on_error == OnError::Stop) {
+            target.write_all(bom).map_err(writing)?;
+        }
+        let line = &line[bom.len()..];
         match result {
             Ok(None) => target.write_all(line).map_err(writing)?,
             Ok(Some(record)) => {

@@ -249,6 +249,85 @@ fn utf8_bom_is_kept_as_is() {
     assert_eq!(out.stdout, "\u{feff}Head line\r\n\r\nBody.\r\n".as_bytes());
 }
 
+/// A JSON Lines input that starts with a UTF-8 BOM failed at line 1 ("not JSON: expected value
+/// at line 1 column 1"), though text files keep theirs. The BOM belongs to the input, not to
+/// its first record: it is written back as it came, before the first record, whatever becomes
+/// of that record; one further down (two files put together) is an error that says so.
+#[test]
+fn utf8_bom_before_json_lines_is_kept_as_is() {
+    const BOM: &str = "\u{feff}";
+    let dup = r#"{"id": 1, "text": "Dup.\n\nDup.\n\nKeep me."}"#;
+    let kept = r#"{"id": 1, "text": "Dup.\n\nKeep me."}"#;
+    let other = r#"{"text": "Other."}"#;
+    for ending in ["\n", "\r\n"] {
+        let input = format!("{BOM}{dup}{ending}{other}{ending}");
+        let out = run(&["--jsonl"], input.as_bytes());
+        assert_ok(&out);
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            format!("{BOM}{kept}{ending}{other}{ending}")
+        );
+        // A record with nothing to remove comes out byte for byte, BOM first.
+        let input = format!("{BOM}{other}{ending}");
+        let out = run(&["--jsonl"], input.as_bytes());
+        assert_ok(&out);
+        assert_eq!(out.stdout, input.as_bytes());
+    }
+    // With per-record stats, and a first line that is only the BOM.
+    let out = run(&["--jsonl", "--json"], format!("{BOM}{dup}\n").as_bytes());
+    assert_ok(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let record: Value = serde_json::from_str(text.strip_prefix(BOM).unwrap()).unwrap();
+    assert_eq!(record["paradedup"]["removed"], 1);
+    let out = run(&["--jsonl"], format!("{BOM}\n{other}\n").as_bytes());
+    assert_ok(&out);
+    assert_eq!(out.stdout, format!("{BOM}\n{other}\n").as_bytes());
+    // A bad first record: skipped, the BOM stays; passed, the line stays whole; stopped, the
+    // BOM is not written before the error.
+    let input = format!("{BOM}garbage\n{other}\n");
+    let out = run(&["--jsonl", "--on-error", "skip"], input.as_bytes());
+    assert_ok(&out);
+    assert_eq!(out.stdout, format!("{BOM}{other}\n").as_bytes());
+    let out = run(&["--jsonl", "--on-error", "pass"], input.as_bytes());
+    assert_ok(&out);
+    assert_eq!(out.stdout, input.as_bytes());
+    let out = run(&["--jsonl"], input.as_bytes());
+    assert_eq!(
+        assert_one_line_error(&out),
+        "paradedup: <stdin>:1: not JSON: expected value at line 1 column 1\n"
+    );
+    assert!(out.stdout.is_empty());
+    // In place, the file keeps its BOM; learn and --across count the first record.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.jsonl");
+    fs::write(&path, format!("{BOM}{dup}\n")).unwrap();
+    assert_ok(&run_files(&["-i", "-q"], &[&path]));
+    assert_eq!(fs::read_to_string(&path).unwrap(), format!("{BOM}{kept}\n"));
+    let pages = dir.path().join("pages.jsonl");
+    let page = |n: u32| format!(r#"{{"site": "s", "text": "Page {n}.\n\nShare this"}}"#);
+    fs::write(&pages, format!("{BOM}{}\n{}\n", page(1), page(2))).unwrap();
+    let out = run_files(&["--across", "-q"], &[&pages]);
+    assert_ok(&out);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "{BOM}{}\n{}\n",
+            r#"{"site": "s", "text": "Page 1."}"#, r#"{"site": "s", "text": "Page 2."}"#
+        )
+    );
+    let out = run_files(&["learn", "-o", "-"], &[&pages]);
+    assert_ok(&out);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // Only the input's first line may start with one.
+    let input = format!("{other}\n{BOM}{other}\n");
+    let out = run(&["--jsonl"], input.as_bytes());
+    assert_eq!(
+        assert_one_line_error(&out),
+        "paradedup: <stdin>:2: not JSON: expected value at line 1 column 1; it starts with a \
+         byte-order mark (U+FEFF), which only the first line of an input may have\n"
+    );
+}
+
 #[test]
 fn invalid_utf8_in_the_middle_names_the_offset() {
     let dir = tempfile::tempdir().unwrap();
