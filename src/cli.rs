@@ -163,9 +163,9 @@ pub struct Grouping {
     #[arg(long, default_value = "title", value_name = "NAME")]
     pub title_field: String,
 
-    /// Group pages by this JSON Lines field, by `dir` (the file's directory), or `none` (one
-    /// group). Default: the site field, else the URL's host, for records; the directory, for
-    /// files.
+    /// Group pages by this JSON Lines field, by `dir` (the directory of their file, for
+    /// records too), or `none` (one group). Default: the site field, else the URL's host, for
+    /// records; the directory, for files.
     #[arg(long, value_name = "FIELD|dir|none")]
     pub group_by: Option<String>,
 }

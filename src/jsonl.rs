@@ -39,6 +39,8 @@ pub enum GroupBy {
     Field(String),
     /// Everything in one group.
     None,
+    /// The directory of the input the record is in ([`RecordFormat::in_dir`]).
+    Dir,
 }
 
 /// Which fields name a record's site and headline.
@@ -52,6 +54,8 @@ pub struct Grouping {
     pub url_field: String,
     /// The headline field.
     pub title_field: String,
+    /// The directory of the input being read, for [`GroupBy::Dir`].
+    pub dir: String,
 }
 
 impl Default for Grouping {
@@ -61,6 +65,7 @@ impl Default for Grouping {
             site_field: "site".into(),
             url_field: "url".into(),
             title_field: "title".into(),
+            dir: String::new(),
         }
     }
 }
@@ -70,6 +75,7 @@ impl Grouping {
     pub fn site_of(&self, line: &str) -> String {
         match &self.by {
             GroupBy::None => String::new(),
+            GroupBy::Dir => self.dir.clone(),
             GroupBy::Field(f) => string_field(line, f).unwrap_or_default(),
             GroupBy::Site => string_field(line, &self.site_field)
                 .or_else(|| string_field(line, &self.url_field).and_then(|u| url_host(&u)))
@@ -138,6 +144,19 @@ impl RecordFormat {
     pub fn grouping(mut self, grouping: Grouping) -> RecordFormat {
         self.grouping = grouping;
         self
+    }
+
+    /// The format for the records of an input in directory `dir` (its site with
+    /// [`GroupBy::Dir`]); borrowed as it is for any other grouping.
+    pub fn in_dir(&self, dir: impl FnOnce() -> String) -> Cow<'_, RecordFormat> {
+        match self.grouping.by {
+            GroupBy::Dir => {
+                let mut format = self.clone();
+                format.grouping.dir = dir();
+                Cow::Owned(format)
+            }
+            _ => Cow::Borrowed(self),
+        }
     }
 
     /// Also removes the site boilerplate counted in `state`.

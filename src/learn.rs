@@ -1,6 +1,7 @@
 //! `paradedup learn` and `paradedup merge`, and the counting pass of `--across`: pages ->
 //! per-site paragraph counts (a [`State`]).
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::ops::ControlFlow;
@@ -38,13 +39,15 @@ pub struct Reading {
 pub fn grouping(g: &cli::Grouping) -> Grouping {
     Grouping {
         by: match g.group_by.as_deref() {
-            None | Some("dir") => GroupBy::Site,
+            None => GroupBy::Site,
+            Some("dir") => GroupBy::Dir,
             Some("none") => GroupBy::None,
             Some(field) => GroupBy::Field(field.to_owned()),
         },
         site_field: g.site_field.clone(),
         url_field: g.url_field.clone(),
         title_field: g.title_field.clone(),
+        dir: String::new(),
     }
 }
 
@@ -87,6 +90,13 @@ pub fn each_page(sources: &[Source], reading: &Reading, page: &mut Count) -> boo
         match src.open() {
             Ok(reader) => {
                 let regular_file = src.is_regular_file();
+                let format = match src {
+                    Source::File { path, .. } => {
+                        (reading.format).in_dir(|| file_site(path, &reading.grouping))
+                    }
+                    Source::Stdin => Cow::Borrowed(&reading.format),
+                };
+                let reading = (&*format, reading.unit);
                 each_record(reader, regular_file, &src.label(), reading, &mut counter);
             }
             Err(err) => counter.then(|| vec![Err(format!("{}: {err}", src.label()))]),
@@ -238,7 +248,7 @@ fn each_record(
     reader: impl Read + Send + 'static,
     regular_file: bool,
     label: &str,
-    reading: &Reading,
+    (format, unit): (&RecordFormat, Unit),
     counter: &mut Counter,
 ) {
     let mut pieces = ReadAhead::new(reader, regular_file);
@@ -271,8 +281,8 @@ fn each_record(
                         if body.iter().all(u8::is_ascii_whitespace) {
                             return None;
                         }
-                        let page = record_page(body, &reading.format)
-                            .map(|(site, text)| (site, page_fingerprints(&text, reading.unit)))
+                        let page = record_page(body, format)
+                            .map(|(site, text)| (site, page_fingerprints(&text, unit)))
                             .map_err(|err| {
                                 let hint = files::record_hint(number, body);
                                 format!("{label}:{number}: {err}{hint} (not counted)")
@@ -305,7 +315,7 @@ fn warn_one_site(sources: &[Source], reading: &Reading, state: &State) {
     let records = sources.iter().any(|s| s.is_jsonl(reading.jsonl));
     // One page is no boilerplate of anything: nothing to warn of.
     let one_unnamed = state.sites().count() == 1 && state.site("").is_some_and(|s| s.pages > 1);
-    if !records || !one_unnamed || reading.grouping.by == GroupBy::None {
+    if !records || !one_unnamed || matches!(reading.grouping.by, GroupBy::None | GroupBy::Dir) {
         return;
     }
     let g = &reading.grouping;

@@ -736,6 +736,10 @@ fn jsonl_source(
     };
     let mut pieces = ReadAhead::new(reader, src.is_regular_file());
     summary.documents += 1;
+    let format = match src {
+        Source::File { path, .. } => ctx.format.in_dir(|| learn::file_site(path, &ctx.grouping)),
+        Source::Stdin => Cow::Borrowed(&ctx.format),
+    };
     let stats_before = summary.stats;
     let skipped_before = summary.records.skipped;
     // Records are written as they come: to standard output, or to a temporary file that is put
@@ -779,9 +783,9 @@ fn jsonl_source(
                         let first =
                             (out.summary.review.as_mut()).map_or(0, |r| r.reserve(piece.len()));
                         in_flight += piece.bytes();
-                        let label = &label;
+                        let (label, format) = (&label, &*format);
                         tasks.spawn(scope, move || {
-                            let results = clean_piece(ctx, &piece, label, first);
+                            let results = clean_piece((ctx, format), &piece, label, first);
                             (piece, results)
                         });
                     }
@@ -917,7 +921,12 @@ struct RecordOutcome {
 }
 
 /// Cleans a piece of the input; `first` numbers its first record in the review page.
-fn clean_piece(ctx: &Ctx, piece: &Piece, label: &str, first: usize) -> Vec<RecordResult> {
+fn clean_piece(
+    (ctx, format): (&Ctx, &RecordFormat),
+    piece: &Piece,
+    label: &str,
+    first: usize,
+) -> Vec<RecordResult> {
     piece
         .lines()
         .enumerate()
@@ -928,7 +937,7 @@ fn clean_piece(ctx: &Ctx, piece: &Piece, label: &str, first: usize) -> Vec<Recor
                 return Ok(None);
             }
             let name = || format!("{label}:{number}");
-            let (record, section) = clean_record_sectioned(ctx, body, first + i, name)?;
+            let (record, section) = clean_record_sectioned((ctx, format), body, first + i, name)?;
             Ok(Some(RecordOutcome {
                 line: match record.line {
                     std::borrow::Cow::Owned(line) => Some(line),
@@ -1038,13 +1047,13 @@ fn write_piece(
 /// Cleans one record and, with `--html`, renders its section of the review page from the
 /// same cleaning.
 fn clean_record_sectioned<'a>(
-    ctx: &Ctx,
+    (ctx, format): (&Ctx, &RecordFormat),
     body: &'a [u8],
     number: usize,
     name: impl Fn() -> String,
 ) -> Result<(CleanedRecord<'a>, Option<Section>), RecordError> {
     let mut section = None;
-    let record = clean_record_with(body, &ctx.cleaner, &ctx.format, &mut |cleaned| {
+    let record = clean_record_with(body, &ctx.cleaner, format, &mut |cleaned| {
         if ctx.html {
             section = Some(review::record_section(number, &name(), body, cleaned));
         }

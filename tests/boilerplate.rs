@@ -684,3 +684,37 @@ fn a_headline_is_kept_under_a_title_with_a_site_suffix() {
         ]
     );
 }
+
+/// `--group-by dir` groups records by the directory of their file, as it groups text files
+/// (it grouped them by their site field, as if not given): the same footer on two sites' pages
+/// in one directory is boilerplate there, and not on the one page of another directory.
+#[test]
+fn group_by_dir_groups_records_by_their_files_directory() {
+    let dir = Scratch::new("group-dir");
+    let page =
+        |site: &str, body: &str| json!({"site": site, "text": format!("{body}\n\nSubscribe now")});
+    let one = dir.file(
+        "s1/p.jsonl",
+        &jsonl(&[page("a.com", "One."), page("b.com", "Two.")]),
+    );
+    let two = dir.file("s2/p.jsonl", &jsonl(&[page("a.com", "Three.")]));
+    let out = cmd()
+        .args(["-q", "--across", "--group-by", "dir"])
+        .args([&one, &two])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        texts(&out.stdout),
+        ["One.", "Two.", "Three.\n\nSubscribe now"]
+    );
+    let state = cmd()
+        .args(["learn", "--group-by", "dir"])
+        .args([&one, &two])
+        .output()
+        .unwrap();
+    let state = String::from_utf8(state.stdout).unwrap();
+    let site = |p: &Path| format!("site\t{}\t", p.parent().unwrap().display());
+    assert!(state.contains(&format!("{}2\t", site(&one))), "{state}");
+    assert!(state.contains(&format!("{}1\t", site(&two))), "{state}");
+}
