@@ -1018,7 +1018,7 @@ fn near_one_edit(
             for (i, &w) in between.iter().enumerate() {
                 if count(&between[..i], w) >= count(other, w) {
                     only_a += usize::from(in_a);
-                    facts |= words.facts[start + i];
+                    facts |= words.fact(start + i);
                     counted &= !common_end.contains(&w);
                 }
             }
@@ -1034,7 +1034,7 @@ fn near_one_edit(
         );
         each_difference(sa, sb, |in_a, i| {
             only_a += usize::from(in_a);
-            facts |= if in_a { a.facts[i] } else { b.facts[i] };
+            facts |= if in_a { a.fact(i) } else { b.fact(i) };
         });
     }
     let sim = dice(a, b, only_a);
@@ -1098,7 +1098,7 @@ pub fn similarity(a: &Words, b: &Words) -> f64 {
 /// said" vs "Jones said" are different paragraphs however similar.
 pub fn same_facts(a: &Words, b: &Words) -> bool {
     let (only_a, only_b) = word_difference(a, b);
-    !only_a.iter().any(|&i| a.facts[i]) && !only_b.iter().any(|&i| b.facts[i])
+    !only_a.iter().any(|&i| a.fact(i)) && !only_b.iter().any(|&i| b.fact(i))
 }
 
 /// Units of at least this many words are near-duplicates on similarity alone; shorter ones

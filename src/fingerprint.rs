@@ -94,9 +94,10 @@ const WYP: [u64; 4] = [
 ];
 
 /// The words of a normalized paragraph as [`word_hash`]es, in order, each with a flag saying
-/// whether it carries a fact that tells two similar paragraphs apart: a number (in digits, or
-/// in English words), an English negation, a one-letter label ("Plan A"), or a capitalized
-/// word inside a sentence (most likely a name). In a
+/// whether it carries a fact that tells two similar paragraphs apart: a number, a one-letter
+/// label ("Plan A"), or a capitalized word inside a sentence (most likely a name). Words of
+/// facts in any paragraph (negations, numbers in words) are known by their hashes: see
+/// [`Words::fact`]. In a
 /// title-cased line (most words capitalized, as in headlines) capitals say nothing about names
 /// and are not flagged.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -122,9 +123,6 @@ impl Words {
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
         let title_case = capitals * 2 > normalized.len();
         let mut facts = normalized.labels.clone();
-        let fact_words = fact_words();
-        (facts.iter_mut().zip(&normalized.hashes))
-            .for_each(|(f, w)| *f |= fact_words.binary_search(w).is_ok());
         if !title_case {
             let names = normalized.capitalized.iter().skip(1);
             facts
@@ -137,6 +135,13 @@ impl Words {
             hashes: normalized.hashes.clone(),
             facts,
         }
+    }
+
+    /// Whether word `i` carries a fact: flagged, or a word of facts in any paragraph, an
+    /// English negation or number in words (asked only of the few words two similar
+    /// paragraphs do not share).
+    pub fn fact(&self, i: usize) -> bool {
+        self.facts[i] || fact_words().binary_search(&self.hashes[i]).is_ok()
     }
 
     /// The number of words.
