@@ -191,9 +191,11 @@ pub struct LearnArgs {
     #[arg(short, long, value_name = "STATE", default_value = "-")]
     pub output: PathBuf,
 
-    /// Write `SITE<TAB>FINGERPRINT` for each distinct paragraph of each page and `SITE<TAB>*`
-    /// for each page, for an engine to count, instead of a state. They go to standard output
-    /// (not with --output).
+    /// Write `SITE<TAB>FINGERPRINT<TAB>PAGE` for each distinct paragraph of each page and
+    /// `SITE<TAB>*<TAB>PAGE` for each page, for an engine to count, instead of a state: drop
+    /// repeated lines first, and a page that is in the input twice (same site, same paragraphs,
+    /// same PAGE key) is counted once, as `learn` counts it. They go to standard output (not
+    /// with --output).
     #[arg(long, conflicts_with = "output")]
     pub pairs: bool,
 

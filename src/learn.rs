@@ -67,11 +67,12 @@ pub fn file_site(path: &Path, grouping: &Grouping) -> String {
     }
 }
 
-/// Counts every page of `sources`, calling `page(site, fingerprints)` for each, in input
-/// order, until it breaks; pages are fingerprinted on all threads of the current rayon pool.
-/// Bad inputs and records are reported on stderr and skipped; returns whether any was.
-pub fn each_page(sources: &[Source], reading: &Reading, page: &mut Count) -> bool {
-    let mut counter = Counter::new(page, reading.report);
+/// Counts every page of `sources` (with `once`, every page but those already counted: see
+/// [`first_copy`]), calling `page(site, fingerprints)` for each, in input order, until it
+/// breaks; pages are fingerprinted on all threads of the current rayon pool. Bad inputs and
+/// records are reported on stderr and skipped; returns whether any was.
+pub fn each_page(sources: &[Source], reading: &Reading, once: bool, page: &mut Count) -> bool {
+    let mut counter = Counter::new(page, reading.report, once);
     let mut texts = Vec::new();
     for src in sources {
         if counter.stopped {
@@ -118,8 +119,8 @@ type Batch = Vec<Result<(String, Vec<u64>), String>>;
 /// input order), and waiting for it would leave the other threads idle.
 struct Counter<'a, 'b> {
     page: &'a mut Count<'b>,
-    /// The pages counted so far, each once (see [`first_copy`]).
-    seen: FxHashSet<u64>,
+    /// The pages counted so far, when each is counted once (see [`first_copy`]).
+    seen: Option<FxHashSet<u64>>,
     /// Whether what cannot be counted is reported.
     report: bool,
     /// The batch fingerprinted last, not yet counted.
@@ -130,10 +131,10 @@ struct Counter<'a, 'b> {
 }
 
 impl<'a, 'b> Counter<'a, 'b> {
-    fn new(page: &'a mut Count<'b>, report: bool) -> Self {
+    fn new(page: &'a mut Count<'b>, report: bool, once: bool) -> Self {
         Counter {
             page,
-            seen: FxHashSet::default(),
+            seen: once.then(FxHashSet::default),
             report,
             waiting: Vec::new(),
             failed: false,
@@ -166,19 +167,22 @@ impl<'a, 'b> Counter<'a, 'b> {
     }
 }
 
-/// Calls `page` for every page of `batch` not `seen` before ([`first_copy`]), reporting the
-/// others when asked to, until `page` breaks; returns whether there were others, and whether
-/// it broke.
+/// Calls `page` for every page of `batch` (with `seen`, for those not seen before: see
+/// [`first_copy`]), reporting the others when asked to, until `page` breaks; returns whether
+/// there were others, and whether it broke.
 fn count(
     batch: Batch,
-    (seen, report): (&mut FxHashSet<u64>, bool),
+    (seen, report): (&mut Option<FxHashSet<u64>>, bool),
     page: &mut Count,
 ) -> (bool, bool) {
     let mut failed = false;
     for result in batch {
         match result {
             Ok((site, fingerprints)) => {
-                if !first_copy(seen, &site, &fingerprints) {
+                if seen
+                    .as_mut()
+                    .is_some_and(|seen| !first_copy(seen, &site, &fingerprints))
+                {
                     continue;
                 }
                 if page(&site, &fingerprints).is_break() {
@@ -200,18 +204,21 @@ fn count(
 /// `seen`, and is to be counted. A crawl that holds a page twice (fetched twice, or one
 /// article under two addresses) counts it once: counted twice, each of its paragraphs would be
 /// on two of a small site's pages, and the article would go as boilerplate from both copies.
-/// Pages without paragraphs are all counted.
 fn first_copy(seen: &mut FxHashSet<u64>, site: &str, fingerprints: &[u64]) -> bool {
-    if fingerprints.is_empty() {
-        return true;
-    }
+    seen.insert(page_key(site, fingerprints))
+}
+
+/// What a page of `site` with these paragraph `fingerprints` is known by: two pages with the
+/// same key are one page counted twice (see [`first_copy`]); `learn --pairs` writes it on each
+/// of a page's lines, for the engine to count each page once.
+fn page_key(site: &str, fingerprints: &[u64]) -> u64 {
     let mut key = Xxh3::new();
     key.update(site.as_bytes());
     key.update(&[0xFF]); // no UTF-8 string has this byte: the site ends here
-    fingerprints
-        .iter()
-        .for_each(|fp| key.update(&fp.to_le_bytes()));
-    seen.insert(key.digest())
+    for fp in fingerprints {
+        key.update(&fp.to_le_bytes());
+    }
+    key.digest()
 }
 
 /// Plain-text inputs fingerprinted together.
@@ -300,7 +307,7 @@ fn each_record(
 /// Counts `sources` into a state.
 pub fn learn_state(sources: &[Source], reading: &Reading) -> (State, bool) {
     let mut state = State::new();
-    let failed = each_page(sources, reading, &mut |site, fps| {
+    let failed = each_page(sources, reading, true, &mut |site, fps| {
         state.add_fingerprints(site, fps);
         ControlFlow::Continue(())
     });
@@ -397,11 +404,16 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
         // may be written from any thread of the pool.
         let mut out = BufWriter::with_capacity(1 << 16, io::stdout());
         let mut write_err = None;
-        failed |= each_page(&sources, &reading, &mut |site, fps| {
+        // Every page, each line with its page's key: the engine drops repeated lines before
+        // it counts, and so counts a page that is in the input twice once, as `learn` does.
+        // A set of the pages seen here would grow without end, and would miss copies in other
+        // shards anyway.
+        failed |= each_page(&sources, &reading, false, &mut |site, fps| {
+            let key = page_key(site, fps);
             let site = site.replace(['\t', '\n', '\r'], " ");
-            let mut lines = format!("{site}\t*\n");
+            let mut lines = format!("{site}\t*\t{key:016x}\n");
             for fp in fps {
-                lines.push_str(&format!("{site}\t{fp:016x}\n"));
+                lines.push_str(&format!("{site}\t{fp:016x}\t{key:016x}\n"));
             }
             match out.write_all(lines.as_bytes()) {
                 Ok(()) => ControlFlow::Continue(()),

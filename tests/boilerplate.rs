@@ -263,7 +263,10 @@ fn pairs_count_to_the_same_state() {
     let text = String::from_utf8(out.stdout).unwrap();
     let mut counts = std::collections::BTreeMap::<(String, String), u32>::new();
     for line in text.lines() {
-        let (site, fp) = line.split_once('\t').unwrap();
+        let [site, fp, page] = line.split('\t').collect::<Vec<_>>()[..] else {
+            panic!("{line}");
+        };
+        assert_eq!(page.len(), 16, "{line}");
         *counts.entry((site.to_owned(), fp.to_owned())).or_default() += 1;
     }
     assert_eq!(counts[&("a".to_owned(), "*".to_owned())], 3);
@@ -621,6 +624,22 @@ fn a_page_twice_in_a_crawl_is_counted_once() {
     };
     let cleaned = across(&once);
     assert_eq!(across(&twice), [cleaned.clone(), cleaned].concat());
+    // `--pairs` writes both copies, with their page's key: without repeated lines, they are
+    // the lines of one copy.
+    let pairs = |input: &Path| {
+        let out = cmd()
+            .args(["learn", "--pairs"])
+            .arg(input)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let distinct: std::collections::BTreeSet<String> = lines.iter().cloned().collect();
+        (lines.len(), distinct)
+    };
+    let ((n_once, once_lines), (n_twice, twice_lines)) = (pairs(&once), pairs(&twice));
+    assert_eq!(n_twice, 2 * n_once);
+    assert_eq!(twice_lines, once_lines);
     // The same text on another site is a page of that site.
     let mut other = pages();
     other.iter_mut().for_each(|p| p["site"] = json!("c"));

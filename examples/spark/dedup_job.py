@@ -3,8 +3,10 @@
     python dedup_job.py --paradedup /abs/path/to/paradedup INPUT.jsonl OUTPUT.jsonl
 
 1. Every partition of pages is piped through `paradedup learn --jsonl --pairs`, which prints
-   `SITE<TAB>FINGERPRINT` for each distinct paragraph of each page and `SITE<TAB>*` per page.
-2. Spark counts the lines by key: pages per site, pages per (site, paragraph).
+   `SITE<TAB>FINGERPRINT<TAB>PAGE` for each distinct paragraph of each page and
+   `SITE<TAB>*<TAB>PAGE` per page, PAGE being the page's key (its site and paragraphs).
+2. Spark drops repeated lines (a page in the input twice, in any partitions, is one page) and
+   counts the rest by key without the page: pages per site, pages per (site, paragraph).
 3. The counts are written as a paradedup state file (format: see `paradedup::boilerplate`) and
    shipped to every executor with `SparkContext.addFile`.
 4. Every partition is piped through `paradedup --jsonl --boilerplate STATE`, which cleans
@@ -51,9 +53,14 @@ binary = os.path.abspath(args.paradedup)
 env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
 pages = sc.textFile(args.input, minPartitions=args.partitions)
 
-# 1 and 2: count (site, fingerprint) and (site, *) lines.
+# 1 and 2: count (site, fingerprint) and (site, *) lines, each page once.
 pairs = pages.pipe(f"{shlex.quote(binary)} learn --jsonl --pairs", env=env, checkCode=True)
-counts = pairs.map(lambda line: (line, 1)).reduceByKey(lambda a, b: a + b).collect()
+counts = (
+    pairs.distinct()
+    .map(lambda line: (line.rsplit("\t", 1)[0], 1))
+    .reduceByKey(lambda a, b: a + b)
+    .collect()
+)
 
 # 3: the state file, in paradedup's deterministic format.
 sites = {}
