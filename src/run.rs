@@ -343,9 +343,10 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
 
 /// `source` for `--in-place`, or a failure for a FIFO, device or socket, said before it is read
 /// (a FIFO without a writer would be waited on forever, `/dev/zero` read until memory runs out).
+/// Only files named on the command line are looked at: a walk keeps regular files only.
 fn rewritable(source: files::Expanded) -> files::Expanded {
     match source {
-        Ok(Source::File { path, .. }) if path.metadata().is_ok_and(|m| !m.is_file()) => {
+        Ok(Source::File { path, root: None }) if path.metadata().is_ok_and(|m| !m.is_file()) => {
             let err = io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "not a regular file (a FIFO, device or socket cannot be rewritten in place)",
