@@ -603,8 +603,9 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Whether an output named `path` is a pipe or a device (`/dev/stdout`, `>(gzip > out.gz)`),
-/// to be written to as it is rather than replaced by a file; a directory is an error.
+/// Whether `path` names a pipe or a device (`/dev/stdout`, `>(gzip > out.gz)`, `/dev/stdin`):
+/// an output to write to as it is rather than replace by a file, an input to read once only
+/// and never rewrite in place; a directory is an error.
 pub fn is_stream(path: &Path) -> io::Result<bool> {
     match path.metadata() {
         Ok(m) if m.is_dir() => Err(io::Error::new(

@@ -273,7 +273,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         // pass, and the cleaning pass would find nothing (or wait forever for a writer).
         let stream = sources.iter().find_map(|s| match s {
             Ok(Source::File { path, .. }) => {
-                path.metadata().is_ok_and(|m| !m.is_file()).then_some(path)
+                files::is_stream(path).is_ok_and(|s| s).then_some(path)
             }
             _ => None,
         });
@@ -346,7 +346,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
 /// Only files named on the command line are looked at: a walk keeps regular files only.
 fn rewritable(source: files::Expanded) -> files::Expanded {
     match source {
-        Ok(Source::File { path, root: None }) if path.metadata().is_ok_and(|m| !m.is_file()) => {
+        Ok(Source::File { path, root: None }) if files::is_stream(&path).is_ok_and(|s| s) => {
             let err = io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "not a regular file (a FIFO, device or socket cannot be rewritten in place)",
