@@ -7,12 +7,15 @@
 //! (a million paragraphs, a 200 MB line) with the release binary and reports time and memory.
 //! The last tests replay what the fuzzers (`fuzz/`) found.
 
+mod common;
+
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::assert_one_line_error;
 use paradedup::{Cleaner, Unit};
 use serde_json::Value;
 
@@ -58,19 +61,6 @@ fn stderr(out: &Output) -> String {
 #[track_caller]
 fn assert_ok(out: &Output) {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
-}
-
-/// Exit status 2 and exactly one line on stderr, which is returned.
-#[track_caller]
-fn assert_one_line_error(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(out));
-    let err = stderr(out);
-    assert!(
-        err.starts_with("paradedup: ") && err.ends_with('\n') && err.lines().count() == 1,
-        "not one error line: {err:?}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    err
 }
 
 /// The JSON report of a single input.

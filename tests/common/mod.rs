@@ -55,3 +55,18 @@ pub fn sample(name: &str) -> PathBuf {
         .join("samples")
         .join(name)
 }
+
+/// The one error line of a run that failed with exit status 2 (`paradedup: …\n`), checked to
+/// be one line, and no panic.
+#[allow(dead_code)] // not every test file uses every helper
+#[track_caller]
+pub fn assert_one_line_error(out: &std::process::Output) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(
+        err.starts_with("paradedup: ") && err.ends_with('\n') && err.lines().count() == 1,
+        "not one error line: {err:?}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
