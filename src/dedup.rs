@@ -1238,6 +1238,47 @@ mod tests {
         assert_eq!(reasons(t), [None; 6]);
     }
 
+    /// A line of mostly capitals is title case, where capitals say nothing about names, only
+    /// when no word that title case capitalizes is in lowercase: "beat" makes "Nadal beat
+    /// Federer in Paris on Sunday" a sentence of names.
+    #[test]
+    fn a_sentence_of_names_is_not_title_case() {
+        for (a, b) in [
+            (
+                "Nadal beat Federer in Paris on Sunday",
+                "Nadal beat Federer in Rome on Sunday",
+            ),
+            (
+                "See all West Virginia True rulings",
+                "See all West Virginia Mostly True rulings",
+            ),
+            (
+                "Portion Fix Containers: 1 Purple, 1 Red, 1 tsp.",
+                "Portion Fix Containers: 1 Purple, 1 Yellow, 1 tsp.",
+            ),
+        ] {
+            assert_eq!(reasons(&format!("{a}\n{b}\n")), [None, None], "{a} / {b}");
+        }
+        // Title case, its minor words (articles, conjunctions, prepositions) in lowercase.
+        let near = Some((Reason::Near, 0));
+        for (a, b) in [
+            (
+                "Storm Hits Coast as Thousands Flee",
+                "Storm Hits Coast as Hundreds Flee",
+            ),
+            (
+                "The Best Places to Eat in Paris",
+                "The Best Places to Eat in Rome",
+            ),
+            (
+                "Follow Us on LinkedIn for Daily News",
+                "Follow Us on Pinterest for Daily News",
+            ),
+        ] {
+            assert_eq!(reasons(&format!("{a}\n{b}\n")), [None, near], "{a} / {b}");
+        }
+    }
+
     /// Negations and numbers in words are facts, as digits are: one word of them changes
     /// what a line says. The same lines with another word changed are near-duplicates.
     #[test]

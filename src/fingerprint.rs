@@ -97,9 +97,9 @@ const WYP: [u64; 4] = [
 /// whether it carries a fact that tells two similar paragraphs apart: a number, a one-letter
 /// label ("Plan A"), or a capitalized word inside a sentence (most likely a name). Words of
 /// facts in any paragraph (negations, numbers in words) are known by their hashes: see
-/// [`Words::fact`]. In a
-/// title-cased line (most words capitalized, as in headlines) capitals say nothing about names
-/// and are not flagged.
+/// [`Words::fact`]. In a title-cased line (most words capitalized, as in headlines, and the
+/// others articles, conjunctions or prepositions) capitals say nothing about names and are not
+/// flagged.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Words {
     /// [`word_hash`] of each word.
@@ -121,7 +121,7 @@ impl Words {
             "words without their capitals and labels"
         );
         let capitals = normalized.capitalized.iter().filter(|&&c| c).count();
-        let title_case = capitals * 2 > normalized.len();
+        let title_case = capitals * 2 > normalized.len() && !has_lowercase_content(normalized);
         let mut facts = normalized.labels.clone();
         if !title_case {
             let names = normalized.capitalized.iter().skip(1);
@@ -155,6 +155,42 @@ impl Words {
     }
 }
 
+/// Whether a word of `normalized` that title case would capitalize is in lowercase: one that is
+/// neither capitalized, nor a label, nor a minor word (see [`minor_words`]). "Nadal beat
+/// Federer in Paris" has mostly capitals, but "beat" says it is a sentence of names, not a
+/// headline in title case.
+fn has_lowercase_content(normalized: &Normalized) -> bool {
+    let minor = minor_words();
+    (normalized
+        .hashes
+        .iter()
+        .zip(&normalized.capitalized)
+        .zip(&normalized.labels))
+    .any(|((h, &capital), &label)| !capital && !label && minor.binary_search(h).is_err())
+}
+
+/// Words that title case leaves in lowercase, by their [`word_hash`]es, sorted: articles,
+/// conjunctions and prepositions (English, and the particles of names such as "van der").
+fn minor_words() -> &'static [u64] {
+    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| {
+        const WORDS: &str = "a an the and but or nor for so yet as at by in of on to up off out \
+            per via vs v with from into onto over upon than amid near like past down about \
+            de la le les du des da di del della van von der den y e et";
+        hashes_sorted(WORDS)
+    })
+}
+
+/// The [`word_hash`]es of the words of `words`, sorted.
+fn hashes_sorted(words: &str) -> Vec<u64> {
+    let mut hashes: Vec<u64> = words
+        .split_whitespace()
+        .map(|w| word_hash(w.as_bytes()))
+        .collect();
+    hashes.sort_unstable();
+    hashes
+}
+
 /// Words that carry a fact as numbers do, by their [`word_hash`]es, sorted: negations ("the
 /// suspect was not armed") and numbers in words ("three schools", "$2 billion"). English
 /// only: the words of other languages are facts by their digits and capitals alone.
@@ -168,12 +204,7 @@ fn fact_words() -> &'static [u64] {
             fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
             sixty seventy eighty ninety hundred thousand million billion trillion dozen \
             half twice first second third fourth fifth";
-        let mut hashes: Vec<u64> = WORDS
-            .split_whitespace()
-            .map(|w| word_hash(w.as_bytes()))
-            .collect();
-        hashes.sort_unstable();
-        hashes
+        hashes_sorted(WORDS)
     })
 }
 
