@@ -70,8 +70,8 @@ pub fn file_site(path: &Path, grouping: &Grouping) -> String {
 /// Counts every page of `sources` (with `once`, every page but those already counted: see
 /// [`first_copy`]), calling `page(site, fingerprints)` for each, in input order, until it
 /// breaks; pages are fingerprinted on all threads of the current rayon pool. Bad inputs and
-/// records are reported on stderr and skipped; returns whether any was.
-pub fn each_page(sources: &[Source], reading: &Reading, once: bool, page: &mut Count) -> bool {
+/// records are reported on stderr and skipped; returns which were.
+pub fn each_page(sources: &[Source], reading: &Reading, once: bool, page: &mut Count) -> Failed {
     let mut counter = Counter::new(page, reading.report, once);
     let mut texts = Vec::new();
     for src in sources {
@@ -100,7 +100,7 @@ pub fn each_page(sources: &[Source], reading: &Reading, once: bool, page: &mut C
                 let reading = (&*format, reading.unit);
                 each_record(reader, regular_file, &src.label(), reading, &mut counter);
             }
-            Err(err) => counter.then(|| vec![Err(format!("{}: {err}", src.label()))]),
+            Err(err) => counter.then(|| vec![Err(Uncounted::input(src, &err))]),
         }
     }
     counter.then(|| each_text(&texts, reading));
@@ -112,8 +112,56 @@ pub fn each_page(sources: &[Source], reading: &Reading, once: bool, page: &mut C
 pub type Count<'a> = dyn FnMut(&str, &[u64]) -> ControlFlow<()> + Send + 'a;
 
 /// Pages fingerprinted, in input order: each its site and fingerprints, or what to report
-/// instead (the input, and why it was not read).
-type Batch = Vec<Result<(String, Vec<u64>), String>>;
+/// instead.
+type Batch = Vec<Result<(String, Vec<u64>), Uncounted>>;
+
+/// What could not be counted: the message that names it, and whether it was an input that
+/// could not be read (a file that cannot be opened, a read error), not a bad page or record.
+struct Uncounted {
+    message: String,
+    input: bool,
+}
+
+impl Uncounted {
+    /// The input `src`, which cannot be read for `err`.
+    fn input(src: &Source, err: &dyn std::fmt::Display) -> Uncounted {
+        Uncounted {
+            message: format!("{}: {err}", src.label()),
+            input: true,
+        }
+    }
+}
+
+/// Which pages were not counted: those of inputs that could not be read, or bad pages and
+/// records (not UTF-8, not JSON, without the text field).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Failed {
+    /// An input could not be read.
+    pub inputs: bool,
+    /// A page or record was bad.
+    pub records: bool,
+}
+
+impl Failed {
+    /// Whether anything was not counted.
+    pub fn any(self) -> bool {
+        self.inputs || self.records
+    }
+
+    fn add(&mut self, uncounted: &Uncounted) {
+        match uncounted.input {
+            true => self.inputs = true,
+            false => self.records = true,
+        }
+    }
+
+    fn or(self, other: Failed) -> Failed {
+        Failed {
+            inputs: self.inputs || other.inputs,
+            records: self.records || other.records,
+        }
+    }
+}
 
 /// Counts batches of pages while the next is fingerprinted: counting is serial (one state, in
 /// input order), and waiting for it would leave the other threads idle.
@@ -125,7 +173,7 @@ struct Counter<'a, 'b> {
     report: bool,
     /// The batch fingerprinted last, not yet counted.
     waiting: Batch,
-    failed: bool,
+    failed: Failed,
     /// Whether `page` said to stop.
     stopped: bool,
 }
@@ -137,7 +185,7 @@ impl<'a, 'b> Counter<'a, 'b> {
             seen: once.then(FxHashSet::default),
             report,
             waiting: Vec::new(),
-            failed: false,
+            failed: Failed::default(),
             stopped: false,
         }
     }
@@ -152,30 +200,30 @@ impl<'a, 'b> Counter<'a, 'b> {
         let counting = || count(waiting, (seen, report), page);
         let (next, (failed, stopped)) = rayon::join(fingerprint, counting);
         self.waiting = next;
-        self.failed |= failed;
+        self.failed = self.failed.or(failed);
         self.stopped |= stopped;
     }
 
-    /// Counts the last batch; returns whether any input or record was not counted.
-    fn finish(mut self) -> bool {
+    /// Counts the last batch; returns which inputs and records were not counted.
+    fn finish(mut self) -> Failed {
         if !self.stopped {
             let waiting = std::mem::take(&mut self.waiting);
             let (failed, _) = count(waiting, (&mut self.seen, self.report), self.page);
-            self.failed |= failed;
+            self.failed = self.failed.or(failed);
         }
         self.failed
     }
 }
 
 /// Calls `page` for every page of `batch` (with `seen`, for those not seen before: see
-/// [`first_copy`]), reporting the others when asked to, until `page` breaks; returns whether
-/// there were others, and whether it broke.
+/// [`first_copy`]), reporting the others when asked to, until `page` breaks; returns which
+/// others there were, and whether it broke.
 fn count(
     batch: Batch,
     (seen, report): (&mut Option<FxHashSet<u64>>, bool),
     page: &mut Count,
-) -> (bool, bool) {
-    let mut failed = false;
+) -> (Failed, bool) {
+    let mut failed = Failed::default();
     for result in batch {
         match result {
             Ok((site, fingerprints)) => {
@@ -191,9 +239,9 @@ fn count(
             }
             Err(err) => {
                 if report {
-                    stderr_line!("paradedup: {err}");
+                    stderr_line!("paradedup: {}", err.message);
                 }
-                failed = true;
+                failed.add(&err);
             }
         }
     }
@@ -230,12 +278,14 @@ fn each_text(texts: &[&Source], reading: &Reading) -> Batch {
         .par_iter()
         .map(|&src| {
             let mut bytes = Vec::new();
-            let error = |e: &dyn std::fmt::Display| format!("{}: {e}", src.label());
             src.open()
                 .and_then(|mut r| r.read_to_end(&mut bytes))
-                .map_err(|e| error(&e))?;
-            let text = decode(&bytes)
-                .map_err(|e| error(&format_args!("{e}{}", files::compressed_hint(&bytes))))?;
+                .map_err(|e| Uncounted::input(src, &e))?;
+            // A page that is not text is not counted, as a bad record is not.
+            let text = decode(&bytes).map_err(|e| Uncounted {
+                message: format!("{}: {e}{}", src.label(), files::compressed_hint(&bytes)),
+                input: false,
+            })?;
             let site = match src {
                 Source::File { path, .. } => file_site(path, &reading.grouping),
                 Source::Stdin => String::new(),
@@ -268,7 +318,10 @@ fn each_record(
             match pieces.next() {
                 Some(Ok(piece)) => batch.push(piece),
                 Some(Err(err)) => {
-                    read_error = Some(Err(format!("{label}: {err}")));
+                    read_error = Some(Err(Uncounted {
+                        message: format!("{label}: {err}"),
+                        input: true,
+                    }));
                     ended = true;
                     break;
                 }
@@ -292,7 +345,10 @@ fn each_record(
                             .map(|(site, text)| (site, page_fingerprints(&text, unit)))
                             .map_err(|err| {
                                 let hint = files::record_hint(number, body);
-                                format!("{label}:{number}: {err}{hint} (not counted)")
+                                Uncounted {
+                                    message: format!("{label}:{number}: {err}{hint} (not counted)"),
+                                    input: false,
+                                }
                             });
                         Some(page)
                     })
@@ -305,7 +361,7 @@ fn each_record(
 }
 
 /// Counts `sources` into a state.
-pub fn learn_state(sources: &[Source], reading: &Reading) -> (State, bool) {
+pub fn learn_state(sources: &[Source], reading: &Reading) -> (State, Failed) {
     let mut state = State::new();
     let failed = each_page(sources, reading, true, &mut |site, fps| {
         state.add_fingerprints(site, fps);
@@ -390,6 +446,11 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
     }
     check_output(&args.output)?;
     let (sources, mut failed) = expand(&args.files, args.recursive, &args.globs);
+    // A state counted without an input (a misspelt name) would replace a good one: none is
+    // made. Bad records are named, and the state is made of the others.
+    if failed && !args.pairs {
+        return Ok(not_written(&args.output));
+    }
     let grouping = grouping(&args.grouping);
     let reading = Reading {
         jsonl: args.jsonl,
@@ -408,7 +469,7 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
         // it counts, and so counts a page that is in the input twice once, as `learn` does.
         // A set of the pages seen here would grow without end, and would miss copies in other
         // shards anyway.
-        failed |= each_page(&sources, &reading, false, &mut |site, fps| {
+        let uncounted = each_page(&sources, &reading, false, &mut |site, fps| {
             let key = page_key(site, fps);
             let site = site.replace(['\t', '\n', '\r'], " ");
             let mut lines = format!("{site}\t*\t{key:016x}\n");
@@ -424,6 +485,7 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
                 }
             }
         });
+        failed |= uncounted.any();
         let writing = |err: io::Error| io::Error::new(err.kind(), format!("writing output: {err}"));
         if let Some(err) = write_err {
             return Err(writing(err));
@@ -431,7 +493,10 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
         out.flush().map_err(writing)?;
     } else {
         let (state, bad) = learn_state(&sources, &reading);
-        failed |= bad;
+        if bad.inputs {
+            return Ok(not_written(&args.output));
+        }
+        failed |= bad.records;
         state.write_to(&mut bytes)?;
         write_output(&args.output, &bytes)?;
     }
@@ -440,6 +505,20 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Says that no state was written, after the inputs that could not be read were named: exit
+/// status 2.
+fn not_written(output: &Path) -> ExitCode {
+    let name = match output == Path::new("-") {
+        true => "standard output".to_string(),
+        false => output.display().to_string(),
+    };
+    stderr_line!(
+        "paradedup: no state written to {name}: an input could not be read (see above), and \
+         a state is made only from all of them"
+    );
+    ExitCode::from(2)
 }
 
 /// Reads a state file, naming it in errors.

@@ -600,6 +600,52 @@ fn learn_never_replaces_a_file_that_is_not_a_state() {
     assert!(!pairs.exists());
 }
 
+/// A state counted without one of its inputs (misspelt, or a directory without `-r`) would
+/// replace a good state with a poorer one: `learn` names the input and writes no state. A bad
+/// record is named and not counted, and the state of the others is written (exit status 2).
+#[test]
+fn learn_writes_no_state_without_an_input() {
+    let dir = Scratch::new("learn-missing");
+    let crawl = dir.file("crawl.jsonl", &jsonl(&pages()));
+    let state = dir.0.join("s.state");
+    let learn = |args: &[&std::ffi::OsStr]| cmd().arg("learn").args(args).output().unwrap();
+    let out = learn(&["-o".as_ref(), state.as_ref(), crawl.as_ref()]);
+    assert_eq!(out.status.code(), Some(0));
+    let good = fs::read(&state).unwrap();
+    let missing = dir.0.join("nosuch.jsonl");
+    let sub = dir.0.join("site");
+    fs::create_dir(&sub).unwrap();
+    for bad in [&missing, &sub] {
+        let out = learn(&["-o".as_ref(), state.as_ref(), crawl.as_ref(), bad.as_ref()]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{stderr}");
+        assert!(lines[0].starts_with(&format!("paradedup: {}: ", bad.display())));
+        assert_eq!(
+            lines[1],
+            format!(
+                "paradedup: no state written to {}: an input could not be read (see above), and \
+                 a state is made only from all of them",
+                state.display()
+            )
+        );
+        assert_eq!(fs::read(&state).unwrap(), good, "{}", bad.display());
+        // Nor on standard output.
+        let out = learn(&[crawl.as_ref(), bad.as_ref()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+    }
+    // A bad record is not counted; the others are.
+    let with_bad = dir.file("bad.jsonl", &format!("{}not json\n", jsonl(&pages())));
+    let out = learn(&["-o".as_ref(), state.as_ref(), with_bad.as_ref()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .ends_with("(not counted)\n"));
+    assert_eq!(fs::read(&state).unwrap(), good);
+}
+
 /// A crawl that holds its pages twice counts each page once: counted twice, every paragraph
 /// of a page was on two of its site's pages, and the articles went as boilerplate. The state
 /// is the state of one copy, and `--across` cleans each copy as it cleans the one.
