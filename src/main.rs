@@ -2,23 +2,28 @@
 
 /// `eprintln!` that does not panic when standard error cannot be written (`2>/dev/full`, a
 /// closed pipe): a message that cannot be shown is dropped, and the exit status still says
-/// how the run went.
+/// how the run went. The message is one line: control characters and line breaks in it (of a
+/// file's name) are shown escaped (see [`paradedup::render::escape_line`]).
 macro_rules! stderr_line {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let line = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", paradedup::render::escape_line(&line));
     }};
 }
 
-/// [`stderr_line!`] without the line break (`eprint!`).
+/// [`stderr_line!`] of lines: without the line break at the end (`eprint!`), and with the
+/// line breaks in the text kept.
 macro_rules! stderr_text {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stderr(), $($arg)*);
+        let text = format!($($arg)*);
+        let _ = write!(std::io::stderr(), "{}", paradedup::render::escape_controls(&text));
     }};
 }
 
 mod cli;
+mod escaping;
 mod files;
 mod learn;
 mod ordered;

@@ -27,16 +27,27 @@ const WHY: Style = AnsiColor::Yellow.on_default();
 const DELETE: Style = AnsiColor::Red.on_default();
 const INSERT: Style = AnsiColor::Green.on_default();
 
+/// How a diff is written: for `patch`, or for a terminal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffStyle {
+    /// Byte-exact, as `patch` and `git apply` read it.
+    Plain,
+    /// For a terminal without colors: control characters in the text shown escaped (see
+    /// [`escape_controls`]), so that scraped text cannot act on the terminal.
+    Escaped,
+    /// For a terminal: colored, control characters escaped.
+    Colored,
+}
+
 /// Writes a unified diff of the original against the cleaned text, as `patch` reads it. Each
 /// hunk header says which lines went and what they repeat, after the `@@ … @@` ranges where
-/// patch tools ignore it. With `color`, lines are colored and control characters in the text are
-/// shown escaped (for terminals); without it, the text is byte-exact. Prints nothing when
-/// nothing is removed.
+/// patch tools ignore it. `style` says whether it is for `patch` (byte-exact) or for a terminal.
+/// Prints nothing when nothing is removed.
 pub fn diff(
     cleaned: &Cleaned<'_>,
     old_name: &str,
     new_name: &str,
-    color: bool,
+    style: DiffStyle,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if !cleaned.is_changed() {
@@ -49,11 +60,11 @@ pub fn diff(
     let new_lines = line_vec(&new);
     let ops = line_ops(cleaned.original(), cleaned.cuts(), &old_lines, &new_lines);
     let removals: Vec<Removal<'_>> = cleaned.removals().collect();
-    let paint = |style: Style, text: &str| -> String {
-        if color {
-            format!("{style}{}{style:#}", escape_controls(text))
-        } else {
-            text.to_owned()
+    let paint = |color: Style, text: &str| -> String {
+        match style {
+            DiffStyle::Plain => text.to_owned(),
+            DiffStyle::Escaped => escape_controls(text).into_owned(),
+            DiffStyle::Colored => format!("{color}{}{color:#}", escape_controls(text)),
         }
     };
     writeln!(out, "{}", paint(HEADER, &format!("--- {old_name}")))?;
@@ -75,15 +86,15 @@ pub fn diff(
             .iter()
             .flat_map(|op| op.iter_changes(&old_lines, &new_lines))
         {
-            let (sign, style) = match change.tag() {
+            let (sign, color) = match change.tag() {
                 ChangeTag::Delete => ('-', DELETE),
                 ChangeTag::Insert => ('+', INSERT),
                 ChangeTag::Equal => (' ', Style::new()),
             };
             let line = change.value();
             let body = line.strip_suffix('\n').unwrap_or(line);
-            if color {
-                writeln!(out, "{}", paint(style, &format!("{sign}{body}")))?;
+            if style != DiffStyle::Plain {
+                writeln!(out, "{}", paint(color, &format!("{sign}{body}")))?;
             } else {
                 // Most of a diff is these lines: written as they are, not formatted.
                 out.write_all(&[sign as u8])?;
@@ -231,19 +242,85 @@ fn explain<'a>(removals: impl Iterator<Item = &'a Removal<'a>>) -> String {
 }
 
 /// Shows control and bidirectional-override characters as `\u{…}` so scraped text cannot move
-/// the cursor, recolor or reorder a terminal. Tabs stay.
+/// the cursor, recolor or reorder a terminal. Tabs and line breaks stay, and so does a `\r`
+/// that ends a line (of a CRLF text); a lone `\r`, which would let a line be written over, is
+/// shown.
+///
+/// ```
+/// use paradedup::render::escape_controls;
+///
+/// assert_eq!(escape_controls("a\u{1b}[2J\tb\r\n"), "a\\u{1b}[2J\tb\r\n");
+/// assert_eq!(escape_controls("shown\rhidden"), "shown\\u{d}hidden");
+/// ```
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    let bad = |c: char| {
-        (c.is_control() && c != '\t' && c != '\n')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    escape(text, false)
+}
+
+/// [`escape_controls`], also of line breaks and of a `\r` before one: a name (of a file, in a
+/// message) shown on one line.
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+fn escape(text: &str, one_line: bool) -> Cow<'_, str> {
+    let bad = |c: char, next: Option<char>| match c {
+        '\t' => false,
+        '\n' => one_line,
+        '\r' => one_line || !matches!(next, None | Some('\n')),
+        _ => c.is_control() || is_bidi_control(c),
     };
-    if !text.chars().any(bad) {
+    let mut chars = text.chars().peekable();
+    let mut clean = 0;
+    while let Some(c) = chars.next() {
+        if bad(c, chars.peek().copied()) {
+            break;
+        }
+        clean += c.len_utf8();
+    }
+    if clean == text.len() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if bad(c) {
+    out.push_str(&text[..clean]);
+    let mut chars = text[clean..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if bad(c, chars.peek().copied()) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The characters that override or isolate the direction of text around them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// JSON text with the characters that JSON leaves as they are but a terminal may act on (DEL,
+/// the C1 controls, bidirectional overrides) written as `\u` escapes: the same JSON, safe to
+/// show. Such characters occur only inside strings, where the escape means the character (a
+/// line that is not JSON, passed through, gets its other controls escaped too).
+///
+/// ```
+/// use paradedup::render::escape_json_controls;
+///
+/// let json = "{\"text\":\"a\u{9b}2J\u{202e}b\"}";
+/// assert_eq!(escape_json_controls(json), r#"{"text":"a\u009b2J\u202eb"}"#);
+/// let value: serde_json::Value = serde_json::from_str(&escape_json_controls(json)).unwrap();
+/// assert_eq!(value["text"], "a\u{9b}2J\u{202e}b");
+/// ```
+pub fn escape_json_controls(json: &str) -> Cow<'_, str> {
+    // Tabs and line breaks are JSON's whitespace (any other C0 control in a string is invalid).
+    let bad = |c: char| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_bidi_control(c);
+    if !json.chars().any(bad) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if bad(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
         } else {
             out.push(c);
         }
@@ -359,16 +436,16 @@ mod tests {
     use super::*;
     use crate::Cleaner;
 
-    fn diff_of(text: &str, color: bool) -> String {
+    fn diff_of(text: &str, style: DiffStyle) -> String {
         let cleaned = Cleaner::new().clean(text);
         let mut out = Vec::new();
-        diff(&cleaned, "a", "b", color, &mut out).unwrap();
+        diff(&cleaned, "a", "b", style, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     #[test]
     fn diff_names_what_went_and_why() {
-        let got = diff_of("Head line\n\nBody.\n\nHead line\n", false);
+        let got = diff_of("Head line\n\nBody.\n\nHead line\n", DiffStyle::Plain);
         assert_eq!(
             got,
             "--- a\n+++ b\n@@ -1,5 +1,3 @@ removed line 5 (exact repeat of line 1)\n \
@@ -403,7 +480,7 @@ mod tests {
                 text += &format!("Paragraph number {} stands alone here.\n\n", i - 3);
             }
         }
-        let diff = diff_of(&text, false);
+        let diff = diff_of(&text, DiffStyle::Plain);
         let headers: Vec<&str> = diff.lines().filter(|l| l.starts_with("@@")).collect();
         assert_eq!(headers.len(), 10);
         for (k, header) in headers.iter().enumerate() {
@@ -419,19 +496,28 @@ mod tests {
 
     #[test]
     fn diff_of_unchanged_text_is_empty() {
-        assert_eq!(diff_of("One.\n\nTwo.\n", false), "");
+        assert_eq!(diff_of("One.\n\nTwo.\n", DiffStyle::Plain), "");
     }
 
     #[test]
-    fn colored_diff_escapes_controls() {
-        let got = diff_of("A\u{1b}[2J line\n\nA\u{1b}[2J line\n", true);
-        assert!(got.contains("\\u{1b}[2J"));
-        assert!(got.contains("\u{1b}[31m"));
+    fn diffs_for_terminals_escape_controls() {
+        let text = "A\u{1b}[2J line\r\n\r\nA\u{1b}[2J line\r\n\r\nshown\rhidden\r\n";
+        let colored = diff_of(text, DiffStyle::Colored);
+        assert!(colored.contains("-A\\u{1b}[2J line\r"), "{colored}");
+        assert!(colored.contains("shown\\u{d}hidden\r"), "{colored}");
+        assert!(colored.contains("\u{1b}[31m"));
+        // Without colors, no escape sequence at all is left.
+        let escaped = diff_of(text, DiffStyle::Escaped);
+        assert!(!escaped.contains('\u{1b}'), "{escaped}");
+        assert!(escaped.contains("\n-A\\u{1b}[2J line\r\n"), "{escaped}");
+        assert!(escaped.contains(" shown\\u{d}hidden\r\n"), "{escaped}");
+        // For patch, byte-exact.
+        assert!(diff_of(text, DiffStyle::Plain).contains("\n-A\u{1b}[2J line\r\n"));
     }
 
     #[test]
     fn missing_final_newline_is_marked() {
-        let got = diff_of("Head\n\nBody\n\nHead", false);
+        let got = diff_of("Head\n\nBody\n\nHead", DiffStyle::Plain);
         let end =
             "-Body\n-\n-Head\n\\ No newline at end of file\n+Body\n\\ No newline at end of file\n";
         assert!(got.ends_with(end), "{got}");
@@ -442,7 +528,7 @@ mod tests {
         // The repeat goes with the blank line after it (a shortest diff may as well show the
         // blank line before it go).
         let text = "More\n\nReport\n\nIntro.\n\nMore\n\nVideo\n\nReport\n\nPodcast\n";
-        let got = diff_of(text, false);
+        let got = diff_of(text, DiffStyle::Plain);
         assert!(got.ends_with(" Video\n \n-Report\n-\n Podcast\n"), "{got}");
     }
 

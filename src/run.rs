@@ -18,11 +18,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paradedup::boilerplate::{Rule, State};
 use paradedup::html::{Document, Section};
 use paradedup::jsonl::{clean_record_with, CleanedRecord, Grouping, RecordError, RecordFormat};
-use paradedup::render::{self, Report};
+use paradedup::render::{self, DiffStyle, Report};
 use paradedup::{decode, Cleaner, PageSite, Stats};
 use std::sync::Arc;
 
 use crate::cli::{Args, ColorWhen, OnError};
+use crate::escaping::Escaping;
 use crate::files::{self, Source};
 use crate::learn;
 use crate::ordered::InOrder;
@@ -77,7 +78,11 @@ struct Ctx {
     cleaner: Cleaner,
     mode: Mode,
     dest: Dest,
-    color: bool,
+    /// How diffs are written: for `patch`, or for a terminal.
+    diff_style: DiffStyle,
+    /// Whether standard output is a terminal (or colored on request), where the control
+    /// characters of scraped text are shown escaped.
+    terminal: bool,
     jsonl: bool,
     format: RecordFormat,
     on_error: OnError,
@@ -133,11 +138,15 @@ struct Outcome {
 }
 
 impl Source {
-    /// How the input is named in messages.
+    /// How the input is named in messages: on one line, its control characters shown escaped
+    /// (see [`render::escape_line`]).
     pub(crate) fn label(&self) -> String {
         match self {
             Source::Stdin => "<stdin>".to_owned(),
-            Source::File { path, .. } => path.display().to_string(),
+            Source::File { path, .. } => {
+                let name = path.display().to_string();
+                render::escape_line(&name).into_owned()
+            }
         }
     }
 
@@ -304,7 +313,12 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         ctx.format = ctx.format.clone().boilerplate(ctx.boilerplate.clone());
     }
     let progress = progress_bar(args.quiet, total);
-    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    // A diff escapes its text itself (its colors are escape sequences).
+    let mut out: Box<dyn Write> = match ctx.terminal && ctx.mode != Mode::Diff {
+        true => Box::new(Escaping::new(stdout, ctx.jsonl || ctx.mode == Mode::Json)),
+        false => Box::new(stdout),
+    };
     let mut summary = Summary::default();
     if let Some(path) = &args.html {
         summary.review = Some(Review::create(path)?);
@@ -459,6 +473,13 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
             anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
         }
     };
+    // Without colors, a terminal still gets the scraped text's control characters escaped.
+    let terminal = color || io::stdout().is_terminal();
+    let diff_style = match (color, terminal) {
+        (true, _) => DiffStyle::Colored,
+        (false, true) => DiffStyle::Escaped,
+        (false, false) => DiffStyle::Plain,
+    };
     let threads = args.threads.map_or(0, usize::from);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -488,7 +509,8 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         cleaner,
         mode,
         dest,
-        color,
+        diff_style,
+        terminal,
         jsonl: args.jsonl,
         format: RecordFormat::new(&args.field)
             .stats_field(stats_field)
@@ -686,7 +708,7 @@ fn text_source(ctx: &Ctx, src: &Source, number: usize) -> Outcome {
         (Dest::Stdout, Mode::Clean) => cleaned.write_to(&mut outcome.stdout),
         (Dest::Stdout, Mode::Diff) => {
             let name = src.diff_name();
-            render::diff(&cleaned, &name, &name, ctx.color, &mut outcome.stdout)
+            render::diff(&cleaned, &name, &name, ctx.diff_style, &mut outcome.stdout)
         }
         (Dest::Stdout, Mode::Check) | (Dest::InPlace { dry_run: true }, _) => {
             if outcome.changed {

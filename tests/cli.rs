@@ -4,6 +4,7 @@ mod common;
 
 use common::{assert_one_line_error, cmd, sample, Scratch};
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 
 const HEAD: &str = "Storm Closes Coastal Road for a Second Night";
@@ -223,6 +224,88 @@ fn no_color_turns_off_auto_color_on_a_terminal() {
     };
     assert!(run(false).contains(&0x1b), "a terminal gets color");
     assert!(!run(true).contains(&0x1b), "NO_COLOR turns it off");
+}
+
+/// Scraped text can hold escape sequences that retitle a terminal, erase the line above (a
+/// removal, out of sight) or write to the clipboard. On a terminal they are shown escaped in
+/// every mode, with colors or without, and so are those in a file's name on stderr.
+#[test]
+fn scraped_escape_codes_never_reach_a_terminal() {
+    if StdCommand::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script`");
+        return;
+    }
+    let dir = Scratch::new("escapes");
+    let evil = "Tail \u{1b}]0;pwned\u{7}\u{1b}[1A\u{1b}[2K and \u{9b}2J";
+    let text = format!("Headline here\n\n{evil}\n\nBody.\n\nHeadline here\n\n{evil}\n");
+    let name = "a\u{1b}]0;PWN\u{7}b.txt";
+    let file = dir.file(name, &text);
+    let record = serde_json::json!({ "text": text }).to_string() + "\n";
+    let records = dir.file("r.jsonl", &record);
+    let bin = assert_cmd::cargo::cargo_bin("paradedup");
+    let on_terminal = |args: &str, input: &Path, color: bool| {
+        let mut c = StdCommand::new("script");
+        let command = format!("{} {args} '{}'", bin.display(), input.display());
+        c.args(["-qec", &command, "/dev/null"]);
+        c.env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
+            .env("TERM", "xterm");
+        if !color {
+            c.env("NO_COLOR", "1");
+        }
+        let out = c.stdin(Stdio::null()).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for (args, input) in [
+        ("--diff", &file),
+        ("--diff --color never", &file),
+        ("", &file),
+        ("--json", &file),
+        ("--check", &file),
+        ("--jsonl", &records),
+        ("--jsonl --json", &records),
+    ] {
+        let shown = on_terminal(args, input, false);
+        for raw in ['\u{1b}', '\u{7}', '\u{9b}'] {
+            assert!(!shown.contains(raw), "{args}: {raw:?} in {shown:?}");
+        }
+        let json = args.contains("json");
+        if args != "--check" {
+            let escaped = match json {
+                true => "\\u001b]0;pwned\\u0007",
+                false => "\\u{1b}]0;pwned\\u{7}",
+            };
+            assert!(shown.contains(escaped), "{args}: {shown:?}");
+        }
+        // Diff headers name files as git does (C escapes); messages as the text is shown.
+        let named = match (json, args.starts_with("--diff")) {
+            (true, _) => "a\\u001b]0;PWN\\u0007b.txt",
+            (false, true) => "a\\033]0;PWN\\007b.txt",
+            (false, false) => "a\\u{1b}]0;PWN\\u{7}b.txt",
+        };
+        if input == &file && !args.is_empty() {
+            assert!(shown.contains(named), "{args}: {shown:?}");
+        }
+    }
+    // With colors, only the diff's own escape sequences reach the terminal.
+    let colored = on_terminal("--diff", &file, true);
+    assert!(colored.contains("\u{1b}[31m-Headline here"), "{colored:?}");
+    assert!(
+        colored.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[1A"),
+        "{colored:?}"
+    );
+    assert!(!colored.contains("\u{1b}]0;"), "{colored:?}");
+}
+
+/// A line break in a file's name does not split its error in two lines.
+#[test]
+fn a_name_with_a_line_break_is_named_on_one_line() {
+    let out = cmd().arg("no/such\nfile.txt").output().unwrap();
+    assert_eq!(
+        assert_one_line_error(&out),
+        "paradedup: no/such\\u{a}file.txt: No such file or directory (os error 2)\n"
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use paradedup::normalize::normalize;
-use paradedup::render::{self, Report};
+use paradedup::render::{self, DiffStyle, Report};
 use paradedup::{Cleaned, Cleaner, Decision, Reason, Unit};
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError};
@@ -543,7 +543,7 @@ fn check_report(text: &str, c: &Cleaned<'_>) -> Result<(), TestCaseError> {
 /// The plain diff, applied to the input as a patch, gives the output; no diff when unchanged.
 fn check_diff(text: &str, c: &Cleaned<'_>) -> Result<(), TestCaseError> {
     let mut buf = Vec::new();
-    render::diff(c, "a/x", "b/x", false, &mut buf).unwrap();
+    render::diff(c, "a/x", "b/x", DiffStyle::Plain, &mut buf).unwrap();
     let diff = String::from_utf8(buf).expect("plain diff is UTF-8");
     if !c.is_changed() {
         prop_assert_eq!(diff, "");
@@ -809,8 +809,8 @@ proptest! {
                 let _ = c.removals().count();
                 let _ = c.stats();
                 let mut sink = Vec::new();
-                render::diff(&c, "a", "b", true, &mut sink).unwrap();
-                render::diff(&c, "a", "b", false, &mut sink).unwrap();
+                render::diff(&c, "a", "b", DiffStyle::Colored, &mut sink).unwrap();
+                render::diff(&c, "a", "b", DiffStyle::Plain, &mut sink).unwrap();
                 Report::new("-", &c).write_to(&mut sink).unwrap();
             }
         }
@@ -902,7 +902,7 @@ fn diff_keeps_a_lone_carriage_return_inside_its_line() {
     for text in ["b\r \nb", "b\nb\r"] {
         let cleaned = Cleaner::new().clean(text);
         let mut out = Vec::new();
-        render::diff(&cleaned, "a", "b", false, &mut out).unwrap();
+        render::diff(&cleaned, "a", "b", DiffStyle::Plain, &mut out).unwrap();
         let diff = String::from_utf8(out).unwrap();
         assert_eq!(
             apply_patch(text, &diff).as_deref(),

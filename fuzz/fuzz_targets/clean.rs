@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paradedup::render::{self, Report};
+use paradedup::render::{self, DiffStyle, Report};
 use paradedup::{decode, Cleaned, Cleaner, Decision, Error, Unit};
 
 #[path = "../../tests/common/patch.rs"]
@@ -165,9 +165,9 @@ fn check_renders(text: &str, c: &Cleaned<'_>) {
 
     // Diffs: the colored one renders, the plain one applies as a patch.
     let mut colored = Vec::new();
-    render::diff(c, "a", "b", true, &mut colored).unwrap();
+    render::diff(c, "a", "b", DiffStyle::Colored, &mut colored).unwrap();
     let mut plain = Vec::new();
-    render::diff(c, "a", "b", false, &mut plain).unwrap();
+    render::diff(c, "a", "b", DiffStyle::Plain, &mut plain).unwrap();
     let plain = String::from_utf8(plain).expect("plain diff is UTF-8");
     if c.is_changed() {
         match apply_patch(text, &plain) {
