@@ -23,13 +23,13 @@ macro_rules! stderr_text {
 }
 
 mod cli;
-mod escaping;
 mod files;
 mod learn;
 mod ordered;
 mod readahead;
 mod review;
 mod run;
+mod stdout;
 
 use std::process::ExitCode;
 

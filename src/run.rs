@@ -23,12 +23,12 @@ use paradedup::{decode, Cleaner, PageSite, Stats};
 use std::sync::Arc;
 
 use crate::cli::{Args, ColorWhen, OnError};
-use crate::escaping::Escaping;
 use crate::files::{self, Source};
 use crate::learn;
 use crate::ordered::InOrder;
 use crate::readahead::{split_bom, split_ending, Piece, ReadAhead};
 use crate::review::{self, Review};
+use crate::stdout::{Escaping, UntilClosed};
 
 /// Text documents cleaned as one task…
 const TASK_DOCS: usize = 16;
@@ -313,12 +313,15 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         ctx.format = ctx.format.clone().boilerplate(ctx.boilerplate.clone());
     }
     let progress = progress_bar(args.quiet, total);
-    let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut out: Box<dyn Write> = Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock()));
+    if args.html.is_some() {
+        // The review page is written even when the reader of standard output leaves early.
+        out = Box::new(UntilClosed::new(out));
+    }
     // A diff escapes its text itself (its colors are escape sequences).
-    let mut out: Box<dyn Write> = match ctx.terminal && ctx.mode != Mode::Diff {
-        true => Box::new(Escaping::new(stdout, ctx.jsonl || ctx.mode == Mode::Json)),
-        false => Box::new(stdout),
-    };
+    if ctx.terminal && ctx.mode != Mode::Diff {
+        out = Box::new(Escaping::new(out, ctx.jsonl || ctx.mode == Mode::Json));
+    }
     let mut summary = Summary::default();
     if let Some(path) = &args.html {
         summary.review = Some(Review::create(path)?);

@@ -445,6 +445,35 @@ fn threshold_one_keeps_near_duplicates() {
     );
 }
 
+/// `paradedup --html r.html big.txt | head`: the reader of standard output leaves early, and
+/// the review page asked for is still written, with every removal.
+#[test]
+fn the_review_page_outlives_a_closed_pipe() {
+    let dir = Scratch::new("html-pipe");
+    let mut big: String = (0..20_000)
+        .map(|i| format!("Paragraph number {i} is here.\n\n"))
+        .collect();
+    big += "Paragraph number 7 is here.\n";
+    let input = dir.file("big.txt", &big);
+    let page = dir.0.join("r.html");
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("paradedup"))
+        .arg("--html")
+        .arg(&page)
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    let stdout = child.stdout.as_mut().unwrap();
+    stdout.read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("1 exact</span>"), "no removal on the page");
+}
+
 #[test]
 fn broken_pipe_exits_quietly() {
     let big: String = (0..20_000)

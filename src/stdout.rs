@@ -1,4 +1,5 @@
-//! Standard output on a terminal: what scraped text holds is shown, never acted on.
+//! Standard output: on a terminal, what scraped text holds is shown, never acted on; and a
+//! reader that has had enough need not cost the run its other outputs.
 
 use std::io::{self, Write};
 
@@ -75,6 +76,51 @@ impl<W: Write> Write for Escaping<W> {
         let partial = std::mem::take(&mut self.partial);
         self.inner.write_all(&partial)?;
         self.inner.flush()
+    }
+}
+
+/// A writer that, once its reader has closed the pipe (`paradedup --html r.html big.txt | head`),
+/// takes everything else without writing it: the run goes on for its other outputs (the
+/// review page) and ends as if the pipe were open.
+pub struct UntilClosed<W: Write> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> UntilClosed<W> {
+    pub fn new(inner: W) -> UntilClosed<W> {
+        UntilClosed {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn unless_closed(&mut self, result: io::Result<()>) -> io::Result<()> {
+        match result {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.closed {
+            let result = self.inner.write_all(buf);
+            self.unless_closed(result)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.unless_closed(result)
     }
 }
 
