@@ -39,6 +39,12 @@ pub mod render;
 pub mod segment;
 mod table;
 
+// Every ```rust block of the README is compiled and run by `cargo test --doc`, so that the
+// example there cannot drift from the API as it did (`of_line` became an `Option`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 use std::borrow::Cow;
 use std::io;
 use std::ops::Range;
