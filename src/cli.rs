@@ -104,8 +104,8 @@ pub struct Args {
     pub unit: UnitArg,
 
     /// Least similarity (0 < T <= 1) for a near-duplicate: the share of words two paragraphs
-    /// have in common (Dice coefficient). 1 removes only exact and normalized repeats and
-    /// reordered words.
+    /// have in common (Dice coefficient). 1 removes only exact and normalized repeats, and
+    /// paragraphs of 20 words or more with the same words in another order.
     #[arg(long, default_value_t = paradedup::DEFAULT_THRESHOLD, value_name = "T",
           value_parser = parse_threshold)]
     pub threshold: f64,
