@@ -85,6 +85,7 @@ pub struct Args {
     pub verbose: bool,
 
     /// Print a unified diff of what would be removed, and why, instead of the cleaned text.
+    /// Plain text only: a JSON Lines input is refused (use --json or --html for records).
     #[arg(long)]
     pub diff: bool,
 
