@@ -122,7 +122,12 @@ pub struct Args {
     #[arg(long, requires = "html")]
     pub open: bool,
 
-    /// When to color the diff: `auto` colors on a terminal unless NO_COLOR is set.
+    /// When to color the diff (with colors or without, a terminal gets the text's control
+    /// characters escaped; a colored diff escapes them anywhere): `auto` colors on a
+    /// terminal whose TERM is set and not `dumb`, unless NO_COLOR is set or CLICOLOR=0;
+    /// CLICOLOR set to anything else, or CI set, colors a terminal whatever TERM says;
+    /// CLICOLOR_FORCE colors even a pipe (the diff is then not byte-exact). NO_COLOR wins over
+    /// CLICOLOR_FORCE; `always` and `never` ignore them all.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
@@ -135,7 +140,7 @@ pub struct Args {
     #[arg(long, value_name = "STATE")]
     pub boilerplate: Option<PathBuf>,
 
-    /// Boilerplate is on at least N pages of its site…
+    /// Boilerplate is on at least N pages of its site (2 or more)…
     #[arg(long, value_name = "N", default_value_t = paradedup::boilerplate::DEFAULT_MIN_PAGES,
           value_parser = clap::value_parser!(u32).range(2..))]
     pub min_pages: u32,
@@ -272,7 +277,7 @@ pub enum OnError {
 /// `--color` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
-    /// Color when writing to a terminal and NO_COLOR is unset.
+    /// Color a terminal, or a pipe under CLICOLOR_FORCE, as the environment says.
     Auto,
     /// Always color.
     Always,
