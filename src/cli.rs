@@ -150,6 +150,10 @@ pub struct Args {
           value_parser = parse_share)]
     pub min_share: f64,
 
+    /// JSON Lines field with the page's headline, which is never boilerplate on its own page.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+
     #[command(flatten)]
     pub grouping: Grouping,
 }
@@ -164,10 +168,6 @@ pub struct Grouping {
     /// JSON Lines field with the page's URL: its host is the site when there is no site field.
     #[arg(long, default_value = "url", value_name = "NAME")]
     pub url_field: String,
-
-    /// JSON Lines field with the page's headline, which is never boilerplate on its own page.
-    #[arg(long, default_value = "title", value_name = "NAME")]
-    pub title_field: String,
 
     /// Group pages by this JSON Lines field, by `dir` (the directory of their file, for
     /// records too), or `none` (one group). Default: the site field, else the URL's host, for

@@ -46,8 +46,8 @@ pub fn grouping(g: &cli::Grouping) -> Grouping {
         },
         site_field: g.site_field.clone(),
         url_field: g.url_field.clone(),
-        title_field: g.title_field.clone(),
-        dir: String::new(),
+        // Counting reads no headline: the headline guard is the cleaning run's.
+        ..Grouping::default()
     }
 }
 

@@ -507,7 +507,10 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         }
         None => None,
     };
-    let grouping = learn::grouping(&args.grouping);
+    let grouping = Grouping {
+        title_field: args.title_field.clone(),
+        ..learn::grouping(&args.grouping)
+    };
     Ok(Some(Ctx {
         cleaner,
         mode,
