@@ -49,32 +49,86 @@ pub const TABLE_ROWS: usize = 1000;
 const WORD_DIFF_TIMEOUT: Duration = Duration::from_millis(200);
 
 /// Escapes `&`, `<`, `>`, `"` and `'` so that `text` reads as text in HTML content and in
-/// quoted attribute values. Borrowed when there is nothing to escape.
+/// quoted attribute values, and shows each control character but tab, line feed and carriage
+/// return (C0 controls, DEL, C1 controls) as `\u{…}`, as the terminal diff does: HTML forbids
+/// them in a page (a strict parser rejects it) and a browser shows them as nothing or as
+/// U+FFFD, so a reviewer would not see them. Borrowed when there is nothing to escape.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    if !text.as_bytes().iter().any(special) {
+    if !(0..text.len()).any(|i| special_len(text.as_bytes(), i) > 0) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    push_escaped(&mut out, text);
+    push_text(&mut out, text, Controls::Plain);
     Cow::Owned(out)
 }
 
-/// Appends `text` to `out`, escaped as by [`escape`].
-fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
+/// The length in bytes of the character at `bytes[i]` when it is one that [`escape`] escapes;
+/// 0 for any other byte.
+fn special_len(bytes: &[u8], i: usize) -> usize {
+    match bytes[i] {
+        b'&' | b'<' | b'>' | b'"' | b'\'' => 1,
+        b'\t' | b'\n' | b'\r' => 0,
+        0..=0x1F | 0x7F => 1,
+        // The C1 controls, U+0080 to U+009F, are 0xC2 0x80 to 0xC2 0x9F in UTF-8.
+        0xC2 if matches!(bytes.get(i + 1), Some(0x80..=0x9F)) => 2,
+        _ => 0,
     }
-    out.push_str(rest);
+}
+
+/// How [`push_text`] shows a control character that [`escape`] escapes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Controls {
+    /// `\u{1b}` in a `<span class="ctl">`, set apart from text that spells the same: in
+    /// element content.
+    Marked,
+    /// `\u{1b}` as it is: in attribute values and in `<title>`, whose text holds no markup.
+    Plain,
+}
+
+/// Appends `text` to `out`, escaped as by [`escape`], with its control characters
+/// [`Controls::Marked`]: for text in element content.
+fn push_escaped(out: &mut String, text: &str) {
+    push_text(out, text, Controls::Marked);
+}
+
+/// Appends `text` to `out`, escaped as by [`escape`], with its control characters shown as
+/// `controls` says.
+fn push_text(out: &mut String, text: &str, controls: Controls) {
+    let bytes = text.as_bytes();
+    let (mut done, mut i) = (0, 0);
+    while i < bytes.len() {
+        let len = special_len(bytes, i);
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[done..i]);
+        match bytes[i] {
+            b'&' => out.push_str("&amp;"),
+            b'<' => out.push_str("&lt;"),
+            b'>' => out.push_str("&gt;"),
+            b'"' => out.push_str("&quot;"),
+            b'\'' => out.push_str("&#39;"),
+            _ => {
+                let c = text[i..].chars().next().unwrap_or_default();
+                push_control(out, c, controls);
+            }
+        }
+        i += len;
+        done = i;
+    }
+    out.push_str(&text[done..]);
+}
+
+/// Appends the escape of control character `c`.
+fn push_control(out: &mut String, c: char, controls: Controls) {
+    if controls == Controls::Marked {
+        out.push_str("<span class=\"ctl\" title=\"control character\">");
+    }
+    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+    if controls == Controls::Marked {
+        out.push_str("</span>");
+    }
 }
 
 /// Where a document came from, as the page names it.
@@ -532,7 +586,7 @@ impl Page {
             "<meta name=\"generator\" content=\"paradedup {}\">\n<title>",
             env!("CARGO_PKG_VERSION")
         );
-        push_escaped(&mut h, &title);
+        push_text(&mut h, &title, Controls::Plain);
         h.push_str(" · paradedup</title>\n<style>\n");
         h.push_str(CSS);
         h.push_str("</style>\n</head>\n<body>\n<header id=\"top\" class=\"summary\">\n");
@@ -756,6 +810,12 @@ mark.w-add { background: var(--mark); color: var(--fg); border-radius: .15rem; }
   border-bottom: 1px dashed var(--r); margin: 0 .1rem;
 }
 .w-sub::after { content: " →"; font-style: normal; }
+/* A control character of the text, shown as its escape: not the text's own characters. */
+.ctl {
+  font: .8em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-style: normal;
+  color: var(--exact); background: var(--panel); border: 1px solid var(--line);
+  border-radius: .2rem; padding: 0 .1rem;
+}
 .u:target { outline: 2px solid var(--link); outline-offset: 1px; background: var(--target); }
 .back { margin: 1rem 0 0; font-size: .85rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line); }
@@ -815,6 +875,42 @@ mod tests {
         assert!(matches!(escape("plain text, ünïcode"), Cow::Borrowed(_)));
         assert_eq!(escape(""), "");
         assert_eq!(escape("&&"), "&amp;&amp;");
+    }
+
+    #[test]
+    fn escape_shows_control_characters() {
+        assert_eq!(
+            escape("a\u{1b}[2J\0b\u{7f}\u{85}\u{9b}c"),
+            "a\\u{1b}[2J\\u{0}b\\u{7f}\\u{85}\\u{9b}c"
+        );
+        // Whitespace stays, and so do the characters around the C1 block (U+00A0 is `0xC2 0xA0`).
+        assert!(matches!(escape("a\tb\r\nc\u{a0}\u{7e}é"), Cow::Borrowed(_)));
+        let mut h = String::new();
+        push_escaped(&mut h, "<\u{7}>");
+        assert_eq!(
+            h,
+            "&lt;<span class=\"ctl\" title=\"control character\">\\u{7}</span>&gt;"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_everywhere() {
+        // Every control character but tab, line feed and carriage return.
+        let controls: String = ('\0'..='\u{9f}')
+            .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        let text = format!("Evil {controls} x\n\nBody.\n\nEvil {controls} x\n");
+        let html = page_of(&[("ctl\u{1b}[31m.txt", &text)]);
+        for c in controls.chars() {
+            assert!(!html.contains(c), "{c:?} in the page");
+            let shown = format!(">\\u{{{:x}}}</span>", u32::from(c));
+            // Twice in the text (kept and removed copy), in the heading and the table.
+            assert!(html.matches(&shown).count() >= 2, "{c:?} not shown");
+        }
+        assert!(html.contains("<title>Review of ctl\\u{1b}[31m.txt · paradedup</title>"));
+        assert!(html.contains(
+            "<h1>Review of ctl<span class=\"ctl\" title=\"control character\">\\u{1b}</span>[31m.txt</h1>"
+        ));
     }
 
     #[test]

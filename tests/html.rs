@@ -378,6 +378,68 @@ fn scraped_markup_is_text() {
     assert!(out.status.success());
 }
 
+/// Control characters a scraper leaves in text: ESC (of an ANSI escape), NUL, BEL, vertical
+/// tab, form feed, DEL, NEL and CSI (C1).
+const CONTROLS: [char; 8] = [
+    '\u{1b}', '\0', '\u{7}', '\u{b}', '\u{c}', '\u{7f}', '\u{85}', '\u{9b}',
+];
+
+// Regression: raw control characters went into the page as they were; a strict parser
+// (html5lib) rejected it ("Invalid codepoint in stream") and a browser showed them as nothing.
+#[test]
+fn control_characters_are_shown_as_escapes() {
+    let dir = Scratch::new();
+    let all: String = CONTROLS.iter().collect();
+    let storm = "Storm closes the coastal road and the old bridge tonight";
+    let text = format!(
+        "Evil \u{1b}[2J x\n\nBody.\n\nEvil \u{1b}[2J x\n\nNul\0 y {all}\n\n\
+         {storm}\n\n{storm} \u{9b}again\n"
+    );
+    let input = dir.file("c\u{1b}[31m.txt", &text);
+    let record =
+        serde_json::json!({"id": "a\u{1b}1", "url": "https://x.example/\u{0}", "text": text});
+    let jsonl = dir.file("c.jsonl", &format!("{record}\n"));
+    let html = dir.path("c.html");
+    run(cmd().arg("--html").arg(&html).arg(&input).arg(&jsonl));
+    let raw = fs::read_to_string(&html).unwrap();
+    for c in CONTROLS {
+        assert!(!raw.contains(c), "{c:?} in the page");
+    }
+    let doc = page(&html);
+    check_self_contained(&doc, &raw);
+    let shown: Vec<String> = doc
+        .select(&sel(".ctl"))
+        .map(|e| e.text().collect())
+        .collect();
+    for c in CONTROLS {
+        let escape = format!("\\u{{{:x}}}", u32::from(c));
+        assert!(shown.contains(&escape), "{escape} not shown: {shown:?}");
+    }
+    let heading = |n: usize| -> String {
+        let css = format!("#d{n} h2");
+        doc.select(&sel(&css)).next().unwrap().text().collect()
+    };
+    assert!(heading(1).ends_with("c\\u{1b}[31m.txt"), "{}", heading(1));
+    let kept: Vec<String> = doc.select(&sel("#d1 .u.keep")).map(unit_text).collect();
+    assert_eq!(kept[0], "Evil \\u{1b}[2J x");
+    assert_eq!(
+        kept[2],
+        "Nul\\u{0} y \\u{1b}\\u{0}\\u{7}\\u{b}\\u{c}\\u{7f}\\u{85}\\u{9b}"
+    );
+    // In a near-duplicate's word diff too.
+    let marked: Vec<String> = doc
+        .select(&sel("#d1 .r-near mark.w-add"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(marked, ["\\u{9b}again"]);
+    // And in a record's id and url.
+    let meta: Vec<String> = doc
+        .select(&sel("#d2 .meta dd"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(meta, ["a\\u{1b}1", "https://x.example/\\u{0}"]);
+}
+
 #[test]
 fn jsonl_records_get_a_section_each_with_id_and_url() {
     let dir = Scratch::new();
