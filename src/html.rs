@@ -32,12 +32,14 @@
 use std::borrow::Cow;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Read, Write};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use similar::{ChangeTag, TextDiff};
+use similar::{capture_diff_slices_deadline, Algorithm, DiffTag};
 
+use crate::normalize::{word_hashes_into, Normalized};
 use crate::{Cleaned, Decision, Reason, Removal, Stats};
 
 /// Rows in the table of documents: the documents that lost the most. Every document still has
@@ -450,47 +452,237 @@ fn push_label(h: &mut String, n: usize, r: &Removal<'_>) {
 }
 
 /// `removed`, with the words that are not in `kept` highlighted and the words of `kept` that it
-/// lacks shown where they were, set apart (not struck through).
+/// lacks shown where they were, set apart (not struck through). Words are compared as the
+/// matching compares them, as multisets of normalized words ([`word_diff`]): a near-duplicate
+/// with its words in another order has none highlighted.
 fn push_word_diff(h: &mut String, kept: &str, removed: &str) {
-    let diff = TextDiff::configure()
-        .timeout(WORD_DIFF_TIMEOUT)
-        .diff_words(kept, removed);
-    // Runs of changes with the same tag become one element.
-    let mut runs: Vec<(ChangeTag, String)> = Vec::new();
-    for change in diff.iter_all_changes() {
-        match runs.last_mut() {
-            Some((tag, run)) if *tag == change.tag() => run.push_str(change.value()),
-            _ => runs.push((change.tag(), change.value().to_owned())),
-        }
-    }
-    let is_words = |run: &str| !run.trim().is_empty();
-    for (i, (tag, run)) in runs.iter().enumerate() {
-        match tag {
-            // Only in the removed copy: the difference to look at. The spaces around the words
-            // stay outside the highlight.
-            ChangeTag::Insert if is_words(run) => {
-                let words = run.trim();
-                let before = run.len() - run.trim_start().len();
-                push_escaped(h, &run[..before]);
-                h.push_str("<mark class=\"w-add\">");
-                push_escaped(h, words);
+    let (kept, removed) = (Tokens::new(kept), Tokens::new(removed));
+    let pieces = word_diff(&kept, &removed);
+    let mut at = 0;
+    let mut marking = false;
+    let mut gone: Vec<usize> = Vec::new();
+    for piece in pieces {
+        let (token, added) = match piece {
+            Piece::Kept(token) => {
+                gone.push(token);
+                continue;
+            }
+            Piece::Removed { token, added } => (token, added),
+        };
+        let range = removed.ranges[token].clone();
+        let space = &removed.text[at..range.start];
+        // Runs of words only in the removed copy become one element, the spaces between them
+        // inside it and those around them outside.
+        let run_goes_on = added && marking && gone.is_empty();
+        if run_goes_on {
+            push_escaped(h, space);
+        } else {
+            if marking {
                 h.push_str("</mark>");
-                push_escaped(h, &run[before + words.len()..]);
             }
-            // Only in the kept copy: not part of the removed text, so it is shown apart; when
-            // the removed copy has other words in its place, an arrow points at them.
-            ChangeTag::Delete if is_words(run) => {
-                let replaced =
-                    matches!(runs.get(i + 1), Some((ChangeTag::Insert, next)) if is_words(next));
-                let class = if replaced { "w-gone w-sub" } else { "w-gone" };
-                let _ = write!(h, "<span class=\"{class}\" title=\"in the kept copy\">");
-                push_escaped(h, run.trim());
-                h.push_str("</span>");
+            push_escaped(h, space);
+            push_gone(h, &kept, &mut gone, added);
+            if added {
+                h.push_str("<mark class=\"w-add\">");
             }
-            ChangeTag::Delete => {}
-            ChangeTag::Equal | ChangeTag::Insert => push_escaped(h, run),
+        }
+        push_escaped(h, &removed.text[range.clone()]);
+        marking = added;
+        at = range.end;
+    }
+    if marking {
+        h.push_str("</mark>");
+    }
+    push_escaped(h, &removed.text[at..]);
+    push_gone(h, &kept, &mut gone, false);
+}
+
+/// Shows the tokens `gone` of the kept copy in one element, apart from the removed text, and
+/// empties it. `replaced` when words of the removed copy follow in their place: an arrow
+/// points at them.
+fn push_gone(h: &mut String, kept: &Tokens<'_>, gone: &mut Vec<usize>, replaced: bool) {
+    if gone.is_empty() {
+        return;
+    }
+    let class = if replaced { "w-gone w-sub" } else { "w-gone" };
+    let _ = write!(h, "<span class=\"{class}\" title=\"in the kept copy\">");
+    for (k, &token) in gone.iter().enumerate() {
+        if k > 0 {
+            h.push(' ');
+        }
+        push_escaped(h, &kept.text[kept.ranges[token].clone()]);
+    }
+    h.push_str("</span>");
+    gone.clear();
+}
+
+/// A unit cut for the word diff: its tokens (the runs of text between whitespace, which the
+/// page highlights) and the words the matching compares, each with its token.
+#[derive(Debug)]
+struct Tokens<'a> {
+    text: &'a str,
+    /// Each token's bytes in `text`.
+    ranges: Vec<std::ops::Range<usize>>,
+    /// The words, in order: each token's normalized words ([`word_hashes_into`]: case,
+    /// punctuation and quotes fall away, as in matching); a token without any (`|`, `–`) is
+    /// one word of its own, its text, so that a separator only one copy has is highlighted
+    /// too.
+    words: Vec<Word<'a>>,
+    /// The token of each word.
+    token_of: Vec<usize>,
+}
+
+/// A word of [`Tokens`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Word<'a> {
+    /// A normalized word's [`crate::fingerprint::word_hash`].
+    Hash(u64),
+    /// A token without words, as it is.
+    Symbol(&'a str),
+}
+
+impl<'a> Tokens<'a> {
+    fn new(text: &'a str) -> Tokens<'a> {
+        let mut tokens = Tokens {
+            text,
+            ranges: Vec::new(),
+            words: Vec::new(),
+            token_of: Vec::new(),
+        };
+        let mut normalized = Normalized::default();
+        let mut start = None;
+        for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            match (start, c.is_whitespace()) {
+                (None, false) => start = Some(at),
+                (Some(from), true) => {
+                    tokens.push(from..at, &mut normalized);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        tokens
+    }
+
+    /// Adds the token at `range`; `normalized` is a buffer to reuse.
+    fn push(&mut self, range: std::ops::Range<usize>, normalized: &mut Normalized) {
+        let token = &self.text[range.clone()];
+        let index = self.ranges.len();
+        self.ranges.push(range);
+        // Words never span whitespace, so a token's words are those the whole unit has there.
+        word_hashes_into(token, normalized);
+        if normalized.is_empty() {
+            self.words.push(Word::Symbol(token));
+            self.token_of.push(index);
+        }
+        for &hash in &normalized.hashes {
+            self.words.push(Word::Hash(hash));
+            self.token_of.push(index);
         }
     }
+}
+
+/// One piece of a near-duplicate's word diff, in the order shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece {
+    /// A token of the removed copy; `added` when it has a word the kept copy does not have.
+    Removed {
+        /// The token's index in the removed copy's [`Tokens`].
+        token: usize,
+        /// Whether it has a word the kept copy lacks.
+        added: bool,
+    },
+    /// A token of the kept copy with a word the removed copy lacks.
+    Kept(usize),
+}
+
+/// The word diff of a removed copy against the kept one: every token of `removed` once, in
+/// order, and the tokens of `kept` that have words `removed` lacks, each once, where a sequence
+/// diff puts them.
+///
+/// What is highlighted agrees with the matching, which compares the copies' words as multisets
+/// (Dice coefficient): a word of the removed copy counts as added only when the kept copy has
+/// fewer copies of it, and one of the kept copy as gone only when the removed copy has fewer.
+/// A sequence diff alone would call a word that moved both added and gone. It only places
+/// them: of the words it leaves unaligned, those the other copy left unaligned too moved, and
+/// are neither. The diff gives up looking for the smallest one after [`WORD_DIFF_TIMEOUT`],
+/// which places words more coarsely but flags the same ones.
+fn word_diff(kept: &Tokens<'_>, removed: &Tokens<'_>) -> Vec<Piece> {
+    let deadline = Instant::now() + WORD_DIFF_TIMEOUT;
+    let ops = capture_diff_slices_deadline(
+        Algorithm::Myers,
+        &kept.words,
+        &removed.words,
+        Some(deadline),
+    );
+    let mut aligned_kept = vec![true; kept.words.len()];
+    let mut aligned_removed = vec![true; removed.words.len()];
+    for op in &ops {
+        let (tag, old, new) = op.as_tag_tuple();
+        if tag != DiffTag::Equal {
+            aligned_kept[old].fill(false);
+            aligned_removed[new].fill(false);
+        }
+    }
+    let gone = unshared(&kept.words, &aligned_kept, &removed.words, &aligned_removed);
+    let added = unshared(&removed.words, &aligned_removed, &kept.words, &aligned_kept);
+    let mut kept_shown = vec![false; kept.ranges.len()];
+    let mut removed_shown = vec![false; removed.ranges.len()];
+    let mut added_tokens = vec![false; removed.ranges.len()];
+    for (i, _) in added.iter().enumerate().filter(|(_, &a)| a) {
+        added_tokens[removed.token_of[i]] = true;
+    }
+    let mut pieces = Vec::with_capacity(removed.ranges.len());
+    for op in &ops {
+        let (_, old, new) = op.as_tag_tuple();
+        for i in old.filter(|&i| gone[i]) {
+            let token = kept.token_of[i];
+            if !std::mem::replace(&mut kept_shown[token], true) {
+                pieces.push(Piece::Kept(token));
+            }
+        }
+        for j in new {
+            let token = removed.token_of[j];
+            if !std::mem::replace(&mut removed_shown[token], true) {
+                pieces.push(Piece::Removed {
+                    token,
+                    added: added_tokens[token],
+                });
+            }
+        }
+    }
+    pieces
+}
+
+/// For each word of `words`, whether it is one only `words` has, counting copies. A word a
+/// sequence diff aligned (`aligned`) is in both; an unaligned one is in both while `other` has
+/// unaligned copies of it left (taken in order): it moved.
+fn unshared(
+    words: &[Word<'_>],
+    aligned: &[bool],
+    other: &[Word<'_>],
+    other_aligned: &[bool],
+) -> Vec<bool> {
+    let mut left: HashMap<Word<'_>, usize> = HashMap::new();
+    for (&w, _) in other.iter().zip(other_aligned).filter(|(_, &a)| !a) {
+        *left.entry(w).or_default() += 1;
+    }
+    words
+        .iter()
+        .zip(aligned)
+        .map(|(w, &aligned)| {
+            if aligned {
+                return false;
+            }
+            match left.get_mut(w) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            }
+        })
+        .collect()
 }
 
 /// The bytes each removal takes with it: its own and the separators of its cut, so that they
@@ -852,6 +1044,7 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1p
 mod tests {
     use super::*;
     use crate::Cleaner;
+    use proptest::prelude::*;
 
     fn page_of(docs: &[(&str, &str)]) -> String {
         let mut page = Page::new();
@@ -970,6 +1163,171 @@ mod tests {
             "a <span class=\"w-gone w-sub\" title=\"in the kept copy\">&lt;b&gt;</span>\
              <mark class=\"w-add\">&lt;i&gt;</mark> c"
         );
+    }
+
+    /// The word diff of `removed` against `kept`, as (words marked, words shown as gone).
+    fn marked(kept: &str, removed: &str) -> (Vec<String>, Vec<String>) {
+        let (k, r) = (Tokens::new(kept), Tokens::new(removed));
+        let (mut added, mut gone) = (Vec::new(), Vec::new());
+        for piece in word_diff(&k, &r) {
+            match piece {
+                Piece::Removed { token, added: true } => {
+                    added.push(&removed[r.ranges[token].clone()])
+                }
+                Piece::Removed { .. } => {}
+                Piece::Kept(token) => gone.push(&kept[k.ranges[token].clone()]),
+            }
+        }
+        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
+        (owned(added), owned(gone))
+    }
+
+    // Regression: a sequence diff marked the 12 words that moved as both added and gone in a
+    // near-duplicate of similarity 1.00, whose words the matching compares as multisets.
+    #[test]
+    fn moved_words_are_not_highlighted() {
+        let words: Vec<&str> = "alpha bravo charlie delta echo foxtrot golf hotel india juliet \
+             kilo lima mike november oscar papa quebec romeo sierra tango uniform victor \
+             whiskey xray"
+            .split(' ')
+            .collect();
+        let kept = words.join(" ");
+        let removed = [&words[12..], &words[..12]].concat().join(" ");
+        assert_eq!(marked(&kept, &removed), (vec![], vec![]));
+        let mut h = String::new();
+        push_word_diff(&mut h, &kept, &removed);
+        assert_eq!(h, removed);
+        // A word moved and one replaced: only the replaced one.
+        assert_eq!(
+            marked(
+                "Storm closes the coastal road tonight",
+                "Tonight storm closes the coast road"
+            ),
+            (vec!["coast".to_owned()], vec!["coastal".to_owned()])
+        );
+    }
+
+    #[test]
+    fn word_diff_counts_copies_and_ignores_case_and_punctuation() {
+        // One "the" more than the kept copy has, and one "a" fewer.
+        assert_eq!(
+            marked(
+                "a cat saw a dog by the door",
+                "the cat saw a dog, by the door"
+            ),
+            (vec!["the".to_owned()], vec!["a".to_owned()])
+        );
+        assert_eq!(
+            marked("Storm hits coast", "STORM, hits the “coast”"),
+            (vec!["the".to_owned()], vec![])
+        );
+        // A separator is compared as it is.
+        assert_eq!(
+            marked("Storm hits coast - BBC", "Storm hits coast | BBC"),
+            (vec!["|".to_owned()], vec!["-".to_owned()])
+        );
+    }
+
+    proptest! {
+        /// The words marked are those only the removed copy has, and those shown apart those
+        /// only the kept copy has, counting copies, as the matching's multisets do; every
+        /// token of the removed copy is shown once, in order.
+        #[test]
+        fn word_diff_agrees_with_the_multisets(
+            kept in proptest::collection::vec(proptest::sample::select(&VOCABULARY[..]), 0..40),
+            removed in proptest::collection::vec(proptest::sample::select(&VOCABULARY[..]), 0..40),
+        ) {
+            let (kept, removed) = (kept.join(" "), removed.join(" \n"));
+            let (k, r) = (Tokens::new(&kept), Tokens::new(&removed));
+            let pieces = word_diff(&k, &r);
+            let shown: Vec<usize> = pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Removed { token, .. } => Some(*token),
+                    Piece::Kept(_) => None,
+                })
+                .collect();
+            prop_assert_eq!(shown, (0..r.ranges.len()).collect::<Vec<_>>());
+            let key = |w: &str| match crate::normalize::normalize(w).text {
+                text if text.is_empty() => w.to_owned(),
+                text => text,
+            };
+            let (added, gone) = marked(&kept, &removed);
+            let mut expected_added = multiset_minus(&r.ranges.iter().map(|t| key(&removed[t.clone()])).collect::<Vec<_>>(), &k.ranges.iter().map(|t| key(&kept[t.clone()])).collect::<Vec<_>>());
+            let mut expected_gone = multiset_minus(&k.ranges.iter().map(|t| key(&kept[t.clone()])).collect::<Vec<_>>(), &r.ranges.iter().map(|t| key(&removed[t.clone()])).collect::<Vec<_>>());
+            let mut added: Vec<String> = added.iter().map(|w| key(w)).collect();
+            let mut gone: Vec<String> = gone.iter().map(|w| key(w)).collect();
+            for v in [&mut added, &mut gone, &mut expected_added, &mut expected_gone] {
+                v.sort();
+            }
+            prop_assert_eq!(added, expected_added);
+            prop_assert_eq!(gone, expected_gone);
+        }
+
+        /// A unit's words are its tokens' words: the word diff cuts a unit into tokens first.
+        #[test]
+        fn token_words_are_the_unit_words(text in prop_oneof![
+            proptest::string::string_regex("(?s).{0,80}").unwrap(),
+            proptest::collection::vec(proptest::sample::select(&TRICKY[..]), 0..30)
+                .prop_map(|pieces| pieces.concat()),
+        ]) {
+            let words: Vec<u64> = Tokens::new(&text)
+                .words
+                .iter()
+                .filter_map(|w| match w {
+                    Word::Hash(h) => Some(*h),
+                    Word::Symbol(_) => None,
+                })
+                .collect();
+            prop_assert_eq!(words, crate::normalize::normalize(&text).hashes);
+        }
+    }
+
+    /// Pieces of text where words and whitespace meet in unusual ways: exotic and invisible
+    /// spaces, apostrophes, combining marks, ligatures, CJK, numbers, controls.
+    const TRICKY: [&str; 24] = [
+        "a",
+        "Bc",
+        "don't",
+        "’",
+        "'",
+        " ",
+        "\u{a0}",
+        "\u{85}",
+        "\u{200b}",
+        "\u{301}",
+        "東京",
+        "ﬁ",
+        "x.y",
+        "-",
+        "—",
+        "1,000",
+        "\t",
+        "\u{2028}",
+        "\u{3000}",
+        "\u{1b}",
+        "Ä",
+        "\u{feff}",
+        "ｆｕｌｌ",
+        "\u{2009}",
+    ];
+
+    /// Words of one word each (and a separator), differing in case and punctuation.
+    const VOCABULARY: [&str; 9] = ["a", "A", "a,", "cat", "Cat.", "the", "dog", "|", "–"];
+
+    /// `a` less `b`, as multisets; a word without letters is its own text.
+    fn multiset_minus(a: &[String], b: &[String]) -> Vec<String> {
+        let mut b = b.to_vec();
+        let mut out = Vec::new();
+        for w in a {
+            match b.iter().position(|x| x == w) {
+                Some(at) => {
+                    b.remove(at);
+                }
+                None => out.push(w.clone()),
+            }
+        }
+        out
     }
 
     #[test]

@@ -333,6 +333,52 @@ fn near_duplicates_highlight_the_words_that_differ() {
     assert_eq!(doc.select(&sel(".rm:not(.r-near) mark")).count(), 0);
 }
 
+// Regression: a near-duplicate with its words in another order (similarity 1.00: the matching
+// compares word multisets) had the words that moved marked as not in the kept copy, and shown
+// again as in the kept copy, by a sequence diff.
+#[test]
+fn reordered_words_are_not_highlighted() {
+    let dir = Scratch::new();
+    let words: Vec<&str> = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo \
+         lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray"
+        .split(' ')
+        .collect();
+    let swapped = [&words[12..], &words[..12]].concat().join(" ");
+    let edited = "The finance director told councillors that rising energy costs had left a \
+         gap of almost nineteen million pounds in the budget for next year";
+    let text = format!(
+        "{}\n\nBody.\n\n{swapped}\n\n{edited}\n\n{}\n",
+        words.join(" "),
+        edited.replace("rising", "soaring")
+    );
+    let input = dir.file("swap.txt", &text);
+    let html = dir.path("swap.html");
+    let out = run(cmd().arg("--json").arg("--html").arg(&html).arg(&input));
+    let report = &reports(&out.stdout)[0];
+    let removed: Vec<(u64, &str)> = report["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(removed, [(5, "near"), (9, "near")]);
+    let doc = page(&html);
+    let unit = by_id(&doc, "d1-l5")[0];
+    let why: String = unit.select(&sel(".why")).next().unwrap().text().collect();
+    assert!(why.ends_with("near-duplicate of line 1, 1.00"), "{why}");
+    assert_eq!(unit.select(&sel("mark, .w-gone")).count(), 0);
+    let del = unit.select(&sel("del.t")).next().unwrap();
+    assert_eq!(own_text(del), swapped);
+    // One word replaced: that word marked, the kept one shown apart.
+    let unit = by_id(&doc, "d1-l9")[0];
+    let texts =
+        |css: &str| -> Vec<String> { unit.select(&sel(css)).map(|e| e.text().collect()).collect() };
+    assert_eq!(
+        (texts("mark.w-add"), texts(".w-gone")),
+        (vec!["soaring".to_owned()], vec!["rising".to_owned()])
+    );
+}
+
 #[test]
 fn scraped_markup_is_text() {
     let dir = Scratch::new();
