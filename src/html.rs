@@ -54,7 +54,8 @@ const WORD_DIFF_TIMEOUT: Duration = Duration::from_millis(200);
 /// quoted attribute values, and shows each control character but tab, line feed and carriage
 /// return (C0 controls, DEL, C1 controls) as `\u{…}`, as the terminal diff does: HTML forbids
 /// them in a page (a strict parser rejects it) and a browser shows them as nothing or as
-/// U+FFFD, so a reviewer would not see them. Borrowed when there is nothing to escape.
+/// U+FFFD, so a reviewer would not see them. Bidirectional overrides and isolates, which would
+/// reorder the text around them, are shown so too. Borrowed when there is nothing to escape.
 pub fn escape(text: &str) -> Cow<'_, str> {
     if !(0..text.len()).any(|i| special_len(text.as_bytes(), i) > 0) {
         return Cow::Borrowed(text);
@@ -73,6 +74,15 @@ fn special_len(bytes: &[u8], i: usize) -> usize {
         0..=0x1F | 0x7F => 1,
         // The C1 controls, U+0080 to U+009F, are 0xC2 0x80 to 0xC2 0x9F in UTF-8.
         0xC2 if matches!(bytes.get(i + 1), Some(0x80..=0x9F)) => 2,
+        // The bidirectional overrides and isolates, U+202A to U+202E and U+2066 to U+2069,
+        // which would reorder what the reviewer reads.
+        0xE2 if matches!(
+            (bytes.get(i + 1), bytes.get(i + 2)),
+            (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+        ) =>
+        {
+            3
+        }
         _ => 0,
     }
 }
@@ -1076,8 +1086,16 @@ mod tests {
             escape("a\u{1b}[2J\0b\u{7f}\u{85}\u{9b}c"),
             "a\\u{1b}[2J\\u{0}b\\u{7f}\\u{85}\\u{9b}c"
         );
-        // Whitespace stays, and so do the characters around the C1 block (U+00A0 is `0xC2 0xA0`).
-        assert!(matches!(escape("a\tb\r\nc\u{a0}\u{7e}é"), Cow::Borrowed(_)));
+        // Whitespace stays, and so do the characters around the C1 block (U+00A0 is `0xC2 0xA0`)
+        // and the bidirectional controls (U+2029, U+202F, U+2065, U+206A).
+        assert!(matches!(
+            escape("a\tb\r\nc\u{a0}\u{7e}é\u{2029}\u{202f}\u{2065}\u{206a}"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            escape("x\u{202e}evil\u{202c}\u{2066}y\u{2069}"),
+            "x\\u{202e}evil\\u{202c}\\u{2066}y\\u{2069}"
+        );
         let mut h = String::new();
         push_escaped(&mut h, "<\u{7}>");
         assert_eq!(
