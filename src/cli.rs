@@ -60,7 +60,8 @@ pub struct Args {
 
     /// With --jsonl and --json: the top-level field that receives per-record stats
     /// (`{"removed": N, "removed_bytes": B}`); a dot in NAME is part of the key. Refused when it
-    /// is --field or on its path (`--field c.body --stats-field c`).
+    /// is --field or on its path (`--field c.body --stats-field c`). Stats of an earlier run are
+    /// replaced; a record with a field of that name of its own is a bad record (see --on-error).
     #[arg(long, default_value = "paradedup", value_name = "NAME")]
     pub stats_field: String,
 

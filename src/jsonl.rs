@@ -166,10 +166,12 @@ impl RecordFormat {
     }
 
     /// Also adds `"NAME": {"removed": N, "removed_bytes": B}` to each record (with
-    /// `"boilerplate": K` too when site boilerplate is removed), replacing a field of that
-    /// name at the top level when there is one. `name` is one key, dots and all; when it is
-    /// the first key of the field's path, the stats replace the text (the command line
-    /// refuses that).
+    /// `"boilerplate": K` too when site boilerplate is removed), replacing the stats of an
+    /// earlier run (an object of those keys only) at the top level when there are some. A
+    /// record with a field of that name that holds anything else is refused
+    /// ([`RecordError::FieldTaken`]): its data would be lost. `name` is one key, dots and all;
+    /// when it is the first key of the field's path, the stats replace the text (the command
+    /// line refuses that).
     pub fn stats_field(mut self, name: Option<&str>) -> RecordFormat {
         self.stats_field = name.map(str::to_owned);
         self
@@ -198,6 +200,9 @@ pub enum RecordError {
     MissingField(String),
     /// The field is not a string.
     NotString(String),
+    /// The record has a field of the stats' name that is not stats of an earlier run: it
+    /// would be replaced by them.
+    FieldTaken(String),
 }
 
 impl fmt::Display for RecordError {
@@ -210,6 +215,11 @@ impl fmt::Display for RecordError {
             RecordError::NotObject(at) => write!(f, "{at} is not a JSON object"),
             RecordError::MissingField(name) => write!(f, "no field '{name}'"),
             RecordError::NotString(name) => write!(f, "field '{name}' is not a string"),
+            RecordError::FieldTaken(name) => write!(
+                f,
+                "field '{name}' is the record's own, and the stats would replace it (name \
+                 another with --stats-field)"
+            ),
         }
     }
 }
@@ -270,6 +280,9 @@ pub fn clean_record_with<'a>(
         PageSite::new(state, &format.grouping.site_of(&others), *rule)
             .title(format.grouping.title_of(&others).as_deref())
     });
+    if let Some(name) = &format.stats_field {
+        check_stats_field(line, name)?;
+    }
     let cleaned = cleaner.clean_page(text, site.as_ref());
     inspect(&cleaned);
     let stats = cleaned.stats();
@@ -543,6 +556,21 @@ fn find_field(line: &str, path: &[String]) -> Result<Range<usize>, RecordError> 
     Ok(start..start + value.get().len())
 }
 
+/// Whether top-level member `name` of `line` may take the stats: there is none, or it holds
+/// the stats of an earlier run (an object of their keys only), not data of the record's own.
+fn check_stats_field(line: &str, name: &str) -> Result<(), RecordError> {
+    let map = members(line, "the record")?;
+    let Some(old) = map.get(name) else {
+        return Ok(());
+    };
+    let stats = serde_json::from_str::<HashMap<&str, IgnoredAny>>(old.get())
+        .is_ok_and(|m| (m.keys()).all(|k| ["removed", "removed_bytes", "boilerplate"].contains(k)));
+    match stats {
+        true => Ok(()),
+        false => Err(RecordError::FieldTaken(name.to_owned())),
+    }
+}
+
 /// `line` with top-level member `name` set to the raw JSON `value`: replaced where it exists,
 /// else added at the end of the object.
 fn set_top_level(line: &str, name: &str, value: &str) -> Result<String, RecordError> {
@@ -726,6 +754,21 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&again.line).unwrap();
         assert_eq!(v["paradedup"]["removed"], 0);
         assert_eq!(again.line.matches("paradedup").count(), 1);
+        // A field of the record's own under that name is never replaced.
+        for own in [
+            r#""abc""#,
+            "7",
+            r#"{"removed": 1, "note": "x"}"#,
+            "[]",
+            "null",
+        ] {
+            let line = format!(r#"{{"text": {TEXT}, "paradedup": {own}}}"#);
+            assert_eq!(
+                clean_record(line.as_bytes(), &Cleaner::new(), &format),
+                Err(RecordError::FieldTaken("paradedup".into())),
+                "{own}"
+            );
+        }
     }
 
     #[test]
