@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -150,11 +150,16 @@ impl Source {
         }
     }
 
-    /// How the input is named in its diff's headers (see [`render::diff_name`]).
+    /// How the input is named in its diff's headers (see [`render::diff_name`]), without `.`
+    /// parts (`./x.txt` is `x.txt`), which `git apply` refuses.
     fn diff_name(&self) -> Cow<'_, str> {
         match self {
             Source::Stdin => Cow::Borrowed("<stdin>"),
-            Source::File { path, .. } => render::diff_name(path.as_os_str().as_encoded_bytes()),
+            Source::File { path, .. } => {
+                let parts = path.components().filter(|c| *c != Component::CurDir);
+                let path: PathBuf = parts.collect();
+                Cow::Owned(render::diff_name(path.as_os_str().as_encoded_bytes()).into_owned())
+            }
         }
     }
 

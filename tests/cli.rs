@@ -138,6 +138,8 @@ fn diffs_of_oddly_named_files_apply_to_those_files() {
         "q\"uote.txt",
         "back\\slash.txt",
         "new\nline.txt",
+        // `git apply` refuses `./` in a name ("invalid path").
+        "./dot.txt",
     ]
     .map(Into::into)
     .into();
