@@ -317,7 +317,13 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
         ctx.boilerplate = Some((Arc::new(state), rule));
         ctx.format = ctx.format.clone().boilerplate(ctx.boilerplate.clone());
     }
-    let progress = progress_bar(args.quiet, total);
+    // A bar on the terminal that also shows what is printed would be drawn into it.
+    let prints = match (&ctx.dest, ctx.mode) {
+        (Dest::Stdout, Mode::Check) => false,
+        (Dest::Stdout, _) | (_, Mode::Json) => true,
+        _ => false,
+    };
+    let progress = progress_bar(args.quiet || prints && io::stdout().is_terminal(), total);
     let mut out: Box<dyn Write> = Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock()));
     if args.html.is_some() {
         // The review page is written even when the reader of standard output leaves early.
@@ -1096,9 +1102,9 @@ fn clean_record_sectioned<'a>(
 }
 
 /// A progress bar on standard error that shows up only on a terminal, only for runs that take
-/// more than a second.
-fn progress_bar(quiet: bool, total_bytes: impl FnOnce() -> Option<u64>) -> ProgressBar {
-    if quiet || !io::stderr().is_terminal() {
+/// more than a second, and not when `hidden`.
+fn progress_bar(hidden: bool, total_bytes: impl FnOnce() -> Option<u64>) -> ProgressBar {
+    if hidden || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let total_bytes = total_bytes();
