@@ -120,6 +120,23 @@ pub fn expand_skipping(
 
 /// Compiles `--glob` patterns, or the defaults when there are none. On failure, returns one
 /// error per bad pattern so the user can fix them all at once.
+/// Says so on stderr when the directories walked held no file to read: a run that reads
+/// nothing is most likely a glob that matches nothing, or the wrong directory.
+pub fn warn_if_nothing(found: usize, inputs: &[PathBuf], globs: &[String]) {
+    if found > 0 || inputs.is_empty() {
+        return;
+    }
+    let patterns = match globs.is_empty() {
+        true => DEFAULT_GLOBS.join(", "),
+        false => globs.join(", "),
+    };
+    let dirs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    stderr_line!(
+        "paradedup: warning: no file to read in {} (files matching {patterns})",
+        dirs.join(", ")
+    );
+}
+
 fn build_globs(globs: &[String]) -> Result<GlobSet, Vec<(PathBuf, io::Error)>> {
     let patterns: Vec<&str> = if globs.is_empty() {
         DEFAULT_GLOBS.to_vec()

@@ -446,6 +446,9 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
     }
     check_output(&args.output)?;
     let (sources, mut failed) = expand(&args.files, args.recursive, &args.globs);
+    if !failed {
+        files::warn_if_nothing(sources.len(), &args.files, &args.globs);
+    }
     // A state counted without an input (a misspelt name) would replace a good one: none is
     // made. Bad records are named, and the state is made of the others.
     if failed && !args.pairs {

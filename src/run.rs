@@ -232,6 +232,9 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     if let Err(message) = check_outputs(args, &sources) {
         return usage(&message);
     }
+    if !args.quiet {
+        files::warn_if_nothing(sources.len(), &args.files, &args.globs);
+    }
     let texts_to_stdout = sources
         .iter()
         .filter(|s| !matches!(s, Ok(src) if src.is_jsonl(ctx.jsonl)))

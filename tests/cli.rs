@@ -300,6 +300,26 @@ fn scraped_escape_codes_never_reach_a_terminal() {
     assert!(!colored.contains("\u{1b}]0;"), "{colored:?}");
 }
 
+/// A walk that finds nothing to read (a glob that matches nothing, the wrong directory) says
+/// so, and is no error.
+#[test]
+fn a_walk_that_finds_nothing_says_so() {
+    let dir = Scratch::new("nothing");
+    dir.file("notes.md", "Not a page.\n");
+    let out = cmd().arg("-r").arg(&dir.0).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "paradedup: warning: no file to read in {} (files matching *.txt, *.jsonl)\n",
+            dir.0.display()
+        )
+    );
+    let out = cmd().args(["-r", "-g", "*.md", "-q"]).arg(&dir.0).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr_of(&out), "");
+}
+
 /// A line break in a file's name does not split its error in two lines.
 #[test]
 fn a_name_with_a_line_break_is_named_on_one_line() {
