@@ -74,7 +74,8 @@ pub struct Args {
     /// Number of threads that clean, 1 to 1024 (default: all cores). Output order does not
     /// depend on it. Files written by --in-place and --output-dir are written by 16 more
     /// threads, which mostly wait for the disk.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
     /// No progress bar and no summary.
@@ -109,7 +110,7 @@ pub struct Args {
     /// have in common (Dice coefficient). 1 removes only exact and normalized repeats, and
     /// paragraphs of 20 words or more with the same words in another order.
     #[arg(long, default_value_t = paradedup::DEFAULT_THRESHOLD, value_name = "T",
-          value_parser = parse_threshold)]
+          allow_negative_numbers = true, value_parser = parse_threshold)]
     pub threshold: f64,
 
     /// Also write a review page to FILE: one self-contained HTML file (no scripts, nothing
@@ -143,12 +144,12 @@ pub struct Args {
 
     /// Boilerplate is on at least N pages of its site (2 or more)…
     #[arg(long, value_name = "N", default_value_t = paradedup::boilerplate::DEFAULT_MIN_PAGES,
-          value_parser = clap::value_parser!(u32).range(2..))]
+          allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(2..))]
     pub min_pages: u32,
 
     /// …and on at least this share of them (0 to 1).
     #[arg(long, value_name = "SHARE", default_value_t = paradedup::boilerplate::DEFAULT_MIN_SHARE,
-          value_parser = parse_share)]
+          allow_negative_numbers = true, value_parser = parse_share)]
     pub min_share: f64,
 
     /// JSON Lines field with the page's headline, which is never boilerplate on its own page.
@@ -327,6 +328,28 @@ mod tests {
         assert!(Args::try_parse_from(["paradedup", "--threshold", "x"]).is_err());
         let a = Args::try_parse_from(["paradedup", "--threshold", "0.9"]).unwrap();
         assert_eq!(a.threshold, 0.9);
+    }
+
+    /// A negative number is a value out of range, not an unknown flag (`unexpected argument
+    /// '-0' found`).
+    #[test]
+    fn negative_numbers_are_values_out_of_range() {
+        for (flag, value) in [
+            ("--threshold", "-0.1"),
+            ("--min-pages", "-1"),
+            ("--min-share", "-0.5"),
+            ("-j", "-2"),
+        ] {
+            let err = Args::try_parse_from(["paradedup", flag, value]).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{flag}"
+            );
+            assert!(err
+                .to_string()
+                .contains(&format!("invalid value '{value}'")));
+        }
     }
 
     #[test]

@@ -315,7 +315,11 @@ fn a_walk_that_finds_nothing_says_so() {
             dir.0.display()
         )
     );
-    let out = cmd().args(["-r", "-g", "*.md", "-q"]).arg(&dir.0).output().unwrap();
+    let out = cmd()
+        .args(["-r", "-g", "*.md", "-q"])
+        .arg(&dir.0)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stderr_of(&out), "");
 }
