@@ -280,9 +280,6 @@ pub fn clean_record_with<'a>(
         PageSite::new(state, &format.grouping.site_of(&others), *rule)
             .title(format.grouping.title_of(&others).as_deref())
     });
-    if let Some(name) = &format.stats_field {
-        check_stats_field(line, name)?;
-    }
     let cleaned = cleaner.clean_page(text, site.as_ref());
     inspect(&cleaned);
     let stats = cleaned.stats();
@@ -556,26 +553,18 @@ fn find_field(line: &str, path: &[String]) -> Result<Range<usize>, RecordError> 
     Ok(start..start + value.get().len())
 }
 
-/// Whether top-level member `name` of `line` may take the stats: there is none, or it holds
-/// the stats of an earlier run (an object of their keys only), not data of the record's own.
-fn check_stats_field(line: &str, name: &str) -> Result<(), RecordError> {
-    let map = members(line, "the record")?;
-    let Some(old) = map.get(name) else {
-        return Ok(());
-    };
-    let stats = serde_json::from_str::<HashMap<&str, IgnoredAny>>(old.get())
-        .is_ok_and(|m| (m.keys()).all(|k| ["removed", "removed_bytes", "boilerplate"].contains(k)));
-    match stats {
-        true => Ok(()),
-        false => Err(RecordError::FieldTaken(name.to_owned())),
-    }
-}
-
-/// `line` with top-level member `name` set to the raw JSON `value`: replaced where it exists,
-/// else added at the end of the object.
+/// `line` with top-level member `name` set to the stats `value`: replacing the stats of an
+/// earlier run (an object of their keys only), else added at the end of the object. A member
+/// of that name that holds anything else is the record's own data: refused.
 fn set_top_level(line: &str, name: &str, value: &str) -> Result<String, RecordError> {
     let map = members(line, "the record")?;
     if let Some(old) = map.get(name) {
+        let stats = serde_json::from_str::<HashMap<&str, IgnoredAny>>(old.get()).is_ok_and(|m| {
+            (m.keys()).all(|k| ["removed", "removed_bytes", "boilerplate"].contains(k))
+        });
+        if !stats {
+            return Err(RecordError::FieldTaken(name.to_owned()));
+        }
         let start = old.get().as_ptr() as usize - line.as_ptr() as usize;
         return Ok(splice(line, start..start + old.get().len(), value));
     }
