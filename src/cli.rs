@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Parser, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgGroup, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 /// Remove duplicate and near-duplicate paragraphs from scraped articles.
 ///
@@ -15,11 +16,17 @@ use clap::{ArgGroup, Parser, ValueEnum};
 #[command(name = "paradedup", version, max_term_width = 100)]
 #[command(group(ArgGroup::new("mode").args(["diff", "json", "check"])))]
 #[command(group(ArgGroup::new("dest").args(["in_place", "output_dir"])))]
+#[command(group(ArgGroup::new("sites").args(["across", "boilerplate"])))]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     /// `learn` and `merge` build site boilerplate states; without one, clean.
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// The flags about JSON Lines records given on the command line (not left at their
+    /// defaults), as they are spelt there: see [`Args::parse_all`].
+    #[arg(skip)]
+    pub record_flags: Vec<&'static str>,
 
     /// Files or directories to clean; none or `-` reads standard input.
     #[arg(value_name = "FILE")]
@@ -144,20 +151,40 @@ pub struct Args {
 
     /// Boilerplate is on at least N pages of its site (2 or more)…
     #[arg(long, value_name = "N", default_value_t = paradedup::boilerplate::DEFAULT_MIN_PAGES,
-          allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(2..))]
+          allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(2..),
+          requires = "sites")]
     pub min_pages: u32,
 
     /// …and on at least this share of them (0 to 1).
     #[arg(long, value_name = "SHARE", default_value_t = paradedup::boilerplate::DEFAULT_MIN_SHARE,
-          allow_negative_numbers = true, value_parser = parse_share)]
+          allow_negative_numbers = true, value_parser = parse_share, requires = "sites")]
     pub min_share: f64,
 
     /// JSON Lines field with the page's headline, which is never boilerplate on its own page.
-    #[arg(long, default_value = "title", value_name = "NAME")]
+    #[arg(long, default_value = "title", value_name = "NAME", requires = "sites")]
     pub title_field: String,
 
     #[command(flatten)]
     pub grouping: Grouping,
+}
+
+impl Args {
+    /// Parses the command line, noting which of the flags about records were given (a
+    /// warning says so when no input is read as records).
+    pub fn parse_all() -> Args {
+        let matches = Args::command().get_matches();
+        let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+        let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+        args.record_flags = [
+            ("field", "--field"),
+            ("stats_field", "--stats-field"),
+            ("on_error", "--on-error"),
+        ]
+        .into_iter()
+        .filter_map(|(id, flag)| given(id).then_some(flag))
+        .collect();
+        args
+    }
 }
 
 /// How pages are grouped into sites.

@@ -33,10 +33,8 @@ mod stdout;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let args = cli::Args::parse();
+    let args = cli::Args::parse_all();
     let result = match &args.command {
         Some(cli::Command::Learn(learn)) => learn::learn(learn),
         Some(cli::Command::Merge(merge)) => learn::merge(merge),

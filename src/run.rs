@@ -234,6 +234,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     }
     if !args.quiet {
         files::warn_if_nothing(sources.len(), &args.files, &args.globs);
+        warn_no_records(args, &ctx, &sources);
     }
     let texts_to_stdout = sources
         .iter()
@@ -1102,6 +1103,23 @@ fn clean_record_sectioned<'a>(
         }
     })?;
     Ok((record, section))
+}
+
+/// Says so when flags about JSON Lines records were given and every input is read as text
+/// (`cat crawl.jsonl | paradedup --field body`, without `--jsonl`): they would change nothing.
+fn warn_no_records(args: &Args, ctx: &Ctx, sources: &[files::Expanded]) {
+    let records = (sources.iter()).any(|s| matches!(s, Ok(src) if src.is_jsonl(ctx.jsonl)));
+    if records || args.record_flags.is_empty() || sources.is_empty() {
+        return;
+    }
+    stderr_line!(
+        "paradedup: warning: {} for JSON Lines, and every input is read as text (add --jsonl \
+         to read standard input, or files not ending in .jsonl, as records)",
+        match args.record_flags.as_slice() {
+            [one] => format!("{one} is"),
+            flags => format!("{} are", flags.join(", ")),
+        }
+    );
 }
 
 /// A progress bar on standard error that shows up only on a terminal, only for runs that take

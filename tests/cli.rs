@@ -324,6 +324,41 @@ fn a_walk_that_finds_nothing_says_so() {
     assert_eq!(stderr_of(&out), "");
 }
 
+/// Flags about records do nothing where every input is read as text: `cat crawl.jsonl |
+/// paradedup --field body` (without `--jsonl`) gets a warning, and `--min-pages` without
+/// `--across` or `--boilerplate` is refused.
+#[test]
+fn flags_that_would_change_nothing_are_named() {
+    let record = "{\"body\": \"Same line\\n\\nSame line\"}\n";
+    let out = cmd()
+        .args(["--field", "body"])
+        .write_stdin(record)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout.clone()).unwrap(), record);
+    assert_eq!(
+        stderr_of(&out),
+        "paradedup: warning: --field is for JSON Lines, and every input is read as text (add \
+         --jsonl to read standard input, or files not ending in .jsonl, as records)\n"
+    );
+    let out = (cmd().args(["--jsonl", "--field", "body"]))
+        .write_stdin(record)
+        .output()
+        .unwrap();
+    assert_eq!(stderr_of(&out), "");
+    assert_eq!(out.stdout, b"{\"body\": \"Same line\"}\n");
+    for flag in [
+        ["--min-pages", "3"],
+        ["--min-share", "0.7"],
+        ["--title-field", "t"],
+    ] {
+        let out = cmd().args(flag).write_stdin(record).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag:?}");
+        assert!(stderr_of(&out).contains("<--across|--boilerplate <STATE>>"));
+    }
+}
+
 /// A line break in a file's name does not split its error in two lines.
 #[test]
 fn a_name_with_a_line_break_is_named_on_one_line() {
