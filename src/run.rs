@@ -361,7 +361,14 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
     if !args.quiet && (args.verbose || batch) {
         stderr_line!(
             "paradedup: {}",
-            summary_line(&summary, ctx.jsonl || summary.records.read > 0)
+            summary_line(
+                &summary,
+                ctx.jsonl || summary.records.read > 0,
+                matches!(
+                    (&ctx.dest, ctx.mode),
+                    (Dest::InPlace { dry_run: true }, _) | (Dest::Stdout, Mode::Check)
+                )
+            )
         );
     }
     Ok(if summary.failed {
@@ -1146,27 +1153,30 @@ fn progress_bar(hidden: bool, total_bytes: impl FnOnce() -> Option<u64>) -> Prog
     bar
 }
 
-fn summary_line(s: &Summary, records: bool) -> String {
+/// The summary of a run: in the future tense for a `preview` (`--check`, `--dry-run`), which
+/// removes and writes nothing.
+fn summary_line(s: &Summary, records: bool, preview: bool) -> String {
     let failed = match s.failed_documents {
         0 => String::new(),
         n => format!(", {n} failed"),
     };
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let (removed, saved, written) = match preview {
+        true => ("to remove", "to save", "to write"),
+        false => ("removed", "saved", "written"),
+    };
     let mut line = format!(
-        "{} document{}{failed}, {} paragraph{} removed, {} saved",
+        "{} document{}{failed}, {} paragraph{} {removed}, {} {saved}",
         s.documents,
-        if s.documents == 1 { "" } else { "s" },
+        plural(s.documents),
         s.stats.removed_paragraphs,
-        if s.stats.removed_paragraphs == 1 {
-            ""
-        } else {
-            "s"
-        },
+        plural(s.stats.removed_paragraphs),
         human_bytes(s.stats.removed_bytes)
     );
     if records {
         let r = s.records;
         line += &format!(
-            "; records: {} read, {} written, {} passed, {} skipped",
+            "; records: {} read, {} {written}, {} passed, {} skipped",
             r.read, r.written, r.passed, r.skipped
         );
     }

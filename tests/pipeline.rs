@@ -446,6 +446,16 @@ fn quiet_hides_the_summary() {
         out_str(&out.stderr),
         "paradedup: 2 documents, 2 paragraphs removed, 54 bytes saved\n"
     );
+    // A preview removes and writes nothing: its summary says what a run would do.
+    for preview in [&["--check"][..], &["-i", "--dry-run"]] {
+        let out = cmd().args(preview).args([&a, &b]).output().unwrap();
+        let stderr = out_str(&out.stderr);
+        assert!(
+            stderr.ends_with("paradedup: 2 documents, 2 paragraphs to remove, 54 bytes to save\n"),
+            "{preview:?}: {stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), DOC);
 }
 
 #[test]
@@ -523,7 +533,7 @@ fn the_summary_counts_documents_that_failed() {
     assert!(!stderr.contains("c.jsonl: would"), "{stderr}");
     let summary = stderr.lines().last().unwrap();
     assert!(
-        summary.starts_with("paradedup: 3 documents, 2 failed, 1 paragraph removed, "),
+        summary.starts_with("paradedup: 3 documents, 2 failed, 1 paragraph to remove, "),
         "{stderr}"
     );
     // An input that cannot be opened is a failed document too, and is reported in its place
@@ -551,7 +561,7 @@ fn the_summary_counts_documents_that_failed() {
         "{stderr}"
     );
     assert!(
-        lines[3].starts_with("paradedup: 3 documents, 1 failed, 2 paragraphs removed, "),
+        lines[3].starts_with("paradedup: 3 documents, 1 failed, 2 paragraphs to remove, "),
         "{stderr}"
     );
 }
