@@ -49,11 +49,11 @@ impl Review {
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let out = builder.tempfile_in(dir).map_err(|err| {
-            context(
-                without_temp_name(err),
-                "cannot create a temporary file in",
-                dir,
-            )
+            let what = format!(
+                "--html {}: cannot create a temporary file in",
+                path.display()
+            );
+            context(without_temp_name(err), &what, dir)
         })?;
         // The same protocol as files::write_atomic: a `.paradedup-*.tmp` file that is locked
         // is alive, so a sweep of stale temporary files (by an in-place write into the same

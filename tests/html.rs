@@ -648,8 +648,9 @@ fn unwritable_page_fails_before_any_work() {
     assert_eq!(
         stderr,
         format!(
-            "paradedup: cannot create a temporary file in {}: No such file or directory (os \
-             error 2)\n",
+            "paradedup: --html {}: cannot create a temporary file in {}: No such file or \
+             directory (os error 2)\n",
+            missing.display(),
             missing.parent().unwrap().display()
         )
     );
