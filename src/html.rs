@@ -55,7 +55,8 @@ const WORD_DIFF_TIMEOUT: Duration = Duration::from_millis(200);
 /// return (C0 controls, DEL, C1 controls) as `\u{…}`, as the terminal diff does: HTML forbids
 /// them in a page (a strict parser rejects it) and a browser shows them as nothing or as
 /// U+FFFD, so a reviewer would not see them. Bidirectional overrides and isolates, which would
-/// reorder the text around them, are shown so too. Borrowed when there is nothing to escape.
+/// reorder the text around them, and noncharacters (U+FFFE, U+FDD0, …), which HTML forbids
+/// too, are shown so as well. Borrowed when there is nothing to escape.
 pub fn escape(text: &str) -> Cow<'_, str> {
     if !(0..text.len()).any(|i| special_len(text.as_bytes(), i) > 0) {
         return Cow::Borrowed(text);
@@ -82,6 +83,18 @@ fn special_len(bytes: &[u8], i: usize) -> usize {
         ) =>
         {
             3
+        }
+        // Noncharacters (U+FDD0 to U+FDEF, and the last two code points of every plane), which
+        // HTML forbids as it forbids controls.
+        0xEF..=0xF4 => {
+            let end = (i + 4).min(bytes.len());
+            let c = (bytes[i..end].utf8_chunks().next())
+                .and_then(|chunk| chunk.valid().chars().next())
+                .map_or(0, u32::from);
+            match (0xFDD0..=0xFDEF).contains(&c) || c & 0xFFFE == 0xFFFE {
+                true => char::from_u32(c).map_or(0, char::len_utf8),
+                false => 0,
+            }
         }
         _ => 0,
     }
@@ -1096,6 +1109,15 @@ mod tests {
             escape("x\u{202e}evil\u{202c}\u{2066}y\u{2069}"),
             "x\\u{202e}evil\\u{202c}\\u{2066}y\\u{2069}"
         );
+        // Noncharacters too, but not their neighbours.
+        assert_eq!(
+            escape("a\u{fffe}\u{ffff}\u{fdd0}\u{fdef}\u{1fffe}\u{10ffff}b"),
+            "a\\u{fffe}\\u{ffff}\\u{fdd0}\\u{fdef}\\u{1fffe}\\u{10ffff}b"
+        );
+        assert!(matches!(
+            escape("\u{fdcf}\u{fdf0}\u{fffd}\u{1fffd}\u{20000}é中😀"),
+            Cow::Borrowed(_)
+        ));
         let mut h = String::new();
         push_escaped(&mut h, "<\u{7}>");
         assert_eq!(
