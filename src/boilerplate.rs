@@ -12,11 +12,16 @@
 //! A state file is UTF-8 text, deterministic for the same counts:
 //!
 //! ```text
-//! paradedup-state 2
+//! paradedup-state 3
 //! site<TAB>NAME<TAB>PAGES<TAB>N
 //! FINGERPRINT<TAB>COUNT          (N lines, fingerprints as 16 lowercase hex digits, ascending)
 //! site<TAB>…                     (sites in ascending byte order of NAME)
+//! end
 //! ```
+//!
+//! The `end` line says the file is whole: a file cut short (a copy or a transfer that
+//! stopped) is refused, not read as fewer sites or smaller counts. Format 2, the same without
+//! it, is still read.
 //!
 //! NAME is the site as grouped (tabs and newlines in it are replaced by spaces). Every
 //! fingerprint is written, even those seen on one page only: another shard may have seen it
@@ -38,7 +43,13 @@ use crate::normalize::{word_hashes_into, Normalized, MAX_KEPT_SCRATCH};
 use crate::segment::{segment, Unit};
 
 /// The first line of a state file.
-pub const HEADER: &str = "paradedup-state 2";
+pub const HEADER: &str = "paradedup-state 3";
+
+/// The first line of a state file of format 2, which has no `end` line.
+const HEADER_2: &str = "paradedup-state 2";
+
+/// The last line of a state file (format 3 on).
+const END: &str = "end";
 
 /// The first line of a state file of format 1, whose fingerprints were other numbers.
 const HEADER_1: &str = "paradedup-state 1";
@@ -249,7 +260,7 @@ impl State {
                 writeln!(out, "{fp:016x}\t{n}")?;
             }
         }
-        Ok(())
+        writeln!(out, "{END}")
     }
 
     /// Reads a state written by [`write_to`](Self::write_to).
@@ -260,8 +271,10 @@ impl State {
             line: line + 1,
             why: why.to_owned(),
         };
-        match lines.next() {
-            Some((_, Ok(h))) if h == HEADER => {}
+        // Whether the file must end with its `end` line (not format 2).
+        let ended = match lines.next() {
+            Some((_, Ok(h))) if h == HEADER => true,
+            Some((_, Ok(h))) if h == HEADER_2 => false,
             Some((_, Ok(h))) if h == HEADER_1 => {
                 return Err(bad(
                     0,
@@ -271,9 +284,16 @@ impl State {
             }
             Some((_, Err(e))) => return Err(StateError::Io(e.to_string())),
             _ => return Err(bad(0, "not a paradedup state file (bad header)")),
-        }
+        };
+        let mut last = 0;
         while let Some((no, line)) = lines.next() {
             let line = line.map_err(|e| StateError::Io(e.to_string()))?;
+            if ended && line == END {
+                return match lines.next() {
+                    None => Ok(state),
+                    Some((no, _)) => Err(bad(no, "lines after the end line")),
+                };
+            }
             let parts: Vec<&str> = line.split('\t').collect();
             let ["site", name, pages, n] = parts[..] else {
                 return Err(bad(no, "expected a site line"));
@@ -294,9 +314,17 @@ impl State {
                 let count: u32 = count.parse().map_err(|_| bad(no, "bad count"))?;
                 let n = site.counts.entry(fp).or_default();
                 *n = n.saturating_add(count);
+                last = no;
             }
+            last = last.max(no);
         }
-        Ok(state)
+        match ended {
+            true => Err(bad(
+                last + 1,
+                "the file ends before its end line: it was cut short (learn it, or copy it, again)",
+            )),
+            false => Ok(state),
+        }
     }
 
     /// How many pages of `site` the paragraph with fingerprint `fp` is on, when that makes it
@@ -478,7 +506,7 @@ mod tests {
         let most = u32::MAX;
         let file = format!(
             "{HEADER}\nsite\ta\t{most}\t1\n00000000000000aa\t{most}\nsite\ta\t1\t1\n\
-             00000000000000aa\t1\n"
+             00000000000000aa\t1\nend\n"
         );
         let read = State::read_from(&mut file.as_bytes()).unwrap();
         let site = read.site("a").unwrap();
@@ -501,14 +529,52 @@ mod tests {
         s.write_to(&mut bytes).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(
-            text.starts_with("paradedup-state 2\nsite\tx\t2\t2\n"),
+            text.starts_with("paradedup-state 3\nsite\tx\t2\t2\n"),
             "{text}"
         );
         assert!(text.contains("site\ty z\t1\t1\n"));
+        assert!(text.ends_with("\nend\n"));
         let back = State::read_from(&mut bytes.as_slice()).unwrap();
         let mut again = Vec::new();
         back.write_to(&mut again).unwrap();
         assert_eq!(bytes, again);
+    }
+
+    /// A file cut short at a line's end, or inside a line (a count that loses its last
+    /// digits), is refused; format 2, which had no end line, is read as it was.
+    #[test]
+    fn a_state_cut_short_is_refused() {
+        let s = state(&[("x", "A line\n\nB line"), ("y", "C line\n\nD line")]);
+        let mut bytes = Vec::new();
+        s.write_to(&mut bytes).unwrap();
+        for cut in 1..bytes.len() - 1 {
+            let err = State::read_from(&mut &bytes[..cut]);
+            assert!(err.is_err(), "cut at {cut}: read as {:?}", err.unwrap());
+            if bytes[cut - 1] == b'\n' && cut > HEADER.len() + 1 {
+                let message = err.unwrap_err().to_string();
+                assert!(
+                    message.contains("cut short") || message.contains("inside a site"),
+                    "{cut}: {message}"
+                );
+            }
+        }
+        // Only the line break after `end` may be missing.
+        assert_eq!(State::read_from(&mut &bytes[..bytes.len() - 1]).unwrap(), s);
+        let err = State::read_from(&mut "paradedup-state 3\nsite\tx\t2\t0\n".as_bytes());
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "line 3: the file ends before its end line: it was cut short (learn it, or copy it, \
+             again)"
+        );
+        let err = State::read_from(&mut "paradedup-state 3\nend\nsite\tx\t2\t0\n".as_bytes());
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "line 3: lines after the end line"
+        );
+        let text = String::from_utf8(bytes).unwrap();
+        let two = text.replacen("paradedup-state 3", "paradedup-state 2", 1);
+        let two = two.strip_suffix("end\n").unwrap();
+        assert_eq!(State::read_from(&mut two.as_bytes()).unwrap(), s);
     }
 
     #[test]

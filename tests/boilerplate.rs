@@ -492,7 +492,7 @@ fn states_can_be_written_to_pipes_and_devices() {
     };
     let piped = learn("-");
     assert_eq!(piped.status.code(), Some(0));
-    assert!(piped.stdout.starts_with(b"paradedup-state 2\n"));
+    assert!(piped.stdout.starts_with(b"paradedup-state 3\n"));
     // Standard output is a pipe here: written as it is, not replaced.
     let named = learn("/dev/stdout");
     assert_eq!(named.status.code(), Some(0), "{:?}", named.stderr);

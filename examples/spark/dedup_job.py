@@ -74,12 +74,14 @@ for line, n in counts:
 state_dir = tempfile.mkdtemp(prefix="paradedup-spark-")
 state_path = os.path.join(state_dir, "boilerplate.state")
 with open(state_path, "w", encoding="utf-8") as f:
-    f.write("paradedup-state 2\n")
+    f.write("paradedup-state 3\n")
     for site in sorted(sites, key=lambda s: s.encode("utf-8")):
         page_count, fingerprints = sites[site]
         f.write(f"site\t{site}\t{page_count}\t{len(fingerprints)}\n")
         for fingerprint in sorted(fingerprints):
             f.write(f"{fingerprint}\t{fingerprints[fingerprint]}\n")
+    # The file is whole: paradedup refuses a state without this line as cut short.
+    f.write("end\n")
 sc.addFile(state_path)
 
 # 4: clean every partition with the state. In local mode the executors share the driver's
