@@ -37,6 +37,7 @@ use std::fmt;
 use std::io::{self, BufRead, Write};
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::fingerprint::{hash, words_key};
 use crate::normalize::{word_hashes_into, Normalized, MAX_KEPT_SCRATCH};
@@ -86,9 +87,34 @@ impl SiteCounts {
 }
 
 /// Per-site paragraph counts.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct State {
     sites: BTreeMap<String, SiteCounts>,
+    /// The [`page_key`]s of the pages counted by this state (not read from a file, nor
+    /// written).
+    seen: FxHashSet<u64>,
+}
+
+/// States are equal when their counts are.
+impl PartialEq for State {
+    fn eq(&self, other: &State) -> bool {
+        self.sites == other.sites
+    }
+}
+
+impl Eq for State {}
+
+/// What a page of `site` with these paragraph `fingerprints` is known by: two pages with the
+/// same key are one page counted twice (see [`State::add_fingerprints`]). `learn --pairs`
+/// writes it on each of a page's lines, for an engine to count each page once.
+pub fn page_key(site: &str, fingerprints: &[u64]) -> u64 {
+    let mut key = Xxh3::new();
+    key.update(site.as_bytes());
+    key.update(&[0xFF]); // no UTF-8 string has this byte: the site ends here
+    for fp in fingerprints {
+        key.update(&fp.to_le_bytes());
+    }
+    key.digest()
 }
 
 /// When a paragraph counts as boilerplate.
@@ -182,20 +208,46 @@ impl State {
         State::default()
     }
 
-    /// Counts one page of `site`.
-    pub fn add_page(&mut self, site: &str, text: &str, unit: Unit) {
+    /// Counts one page of `site`, unless this state counted a page of `site` with the same
+    /// paragraphs before: returns whether it did count it (see [`State::add_fingerprints`]).
+    ///
+    /// ```
+    /// use paradedup::boilerplate::{Rule, State};
+    /// use paradedup::{Cleaner, PageSite, Unit};
+    ///
+    /// let mut state = State::new();
+    /// let article = "A headline\n\nThe article's only paragraph.\n\nShare this article";
+    /// assert!(state.add_page("news.example", article, Unit::Auto));
+    /// // The same page fetched twice is one page: its paragraphs are not on two pages.
+    /// assert!(!state.add_page("news.example", article, Unit::Auto));
+    /// assert!(state.add_page("news.example", "Another story\n\nShare this article", Unit::Auto));
+    ///
+    /// let site = PageSite::new(&state, "news.example", Rule::default());
+    /// let cleaned = Cleaner::new().clean_page(article, Some(&site));
+    /// assert_eq!(cleaned.output(), "A headline\n\nThe article's only paragraph.");
+    /// ```
+    pub fn add_page(&mut self, site: &str, text: &str, unit: Unit) -> bool {
         let fps = page_fingerprints(text, unit);
-        self.add_fingerprints(site, &fps);
+        self.add_fingerprints(site, &fps)
     }
 
-    /// Counts one page of `site` given its (distinct) paragraph fingerprints.
-    pub fn add_fingerprints(&mut self, site: &str, fingerprints: &[u64]) {
+    /// Counts one page of `site` given its (distinct) paragraph fingerprints, unless this state
+    /// counted a page of `site` with the same fingerprints before (the same article fetched
+    /// twice, or under two addresses): counted twice, each of its paragraphs would be on two of
+    /// a small site's pages, and the article would go as boilerplate from both copies. Returns
+    /// whether it counted the page. States merged ([`State::merge`]) or read from files do not
+    /// know each other's pages: a page in two shards is counted once in each.
+    pub fn add_fingerprints(&mut self, site: &str, fingerprints: &[u64]) -> bool {
+        if !self.seen.insert(page_key(site, fingerprints)) {
+            return false;
+        }
         let counts = self.site_mut(site);
         counts.pages = counts.pages.saturating_add(1);
         for &fp in fingerprints {
             let n = counts.counts.entry(fp).or_default();
             *n = n.saturating_add(1);
         }
+        true
     }
 
     fn site_mut(&mut self, site: &str) -> &mut SiteCounts {
@@ -208,8 +260,11 @@ impl State {
 
     /// Forgets every paragraph that is not boilerplate under `rule`: what stays answers
     /// [`State::boilerplate`] as before, from tables small enough to stay in the cache (most
-    /// paragraphs are on one page).
+    /// paragraphs are on one page). It is for a state that is done counting: the forgotten
+    /// counts are lost, so pages added or states merged afterwards count from zero for those
+    /// paragraphs, and [`State::write_to`] writes only what stays.
     pub fn retain_boilerplate(&mut self, rule: Rule) {
+        self.seen = FxHashSet::default();
         for site in self.sites.values_mut() {
             let pages = site.pages;
             site.counts.retain(|_, &mut n| rule.admits(n, pages));
@@ -217,8 +272,10 @@ impl State {
         }
     }
 
-    /// Adds `other`'s counts to these.
+    /// Adds `other`'s counts to these. A page that both counted is counted twice: the counts
+    /// do not say which pages they came from (see [`State::add_fingerprints`]).
     pub fn merge(&mut self, other: State) {
+        self.seen.extend(other.seen);
         for (name, theirs) in other.sites {
             let ours = self.sites.entry(name).or_default();
             ours.pages = ours.pages.saturating_add(theirs.pages);
@@ -244,7 +301,8 @@ impl State {
         self.sites.values().map(|s| s.counts.len()).sum()
     }
 
-    /// Whether nothing was counted.
+    /// Whether no page was counted. A page without paragraphs counts: then [`State::len`] is 0
+    /// and the state is not empty.
     pub fn is_empty(&self) -> bool {
         self.sites.is_empty()
     }

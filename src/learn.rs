@@ -7,12 +7,10 @@ use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::ops::ControlFlow;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
-use xxhash_rust::xxh3::Xxh3;
 
-use paradedup::boilerplate::{page_fingerprints, State};
+use paradedup::boilerplate::{page_fingerprints, page_key, State};
 use paradedup::jsonl::{record_page, GroupBy, Grouping, RecordFormat};
 use paradedup::{decode, Unit};
 
@@ -67,12 +65,11 @@ pub fn file_site(path: &Path, grouping: &Grouping) -> String {
     }
 }
 
-/// Counts every page of `sources` (with `once`, every page but those already counted: see
-/// [`first_copy`]), calling `page(site, fingerprints)` for each, in input order, until it
-/// breaks; pages are fingerprinted on all threads of the current rayon pool. Bad inputs and
-/// records are reported on stderr and skipped; returns which were.
-pub fn each_page(sources: &[Source], reading: &Reading, once: bool, page: &mut Count) -> Failed {
-    let mut counter = Counter::new(page, reading.report, once);
+/// Counts every page of `sources`, calling `page(site, fingerprints)` for each, in input
+/// order, until it breaks; pages are fingerprinted on all threads of the current rayon pool.
+/// Bad inputs and records are reported on stderr and skipped; returns which were.
+pub fn each_page(sources: &[Source], reading: &Reading, page: &mut Count) -> Failed {
+    let mut counter = Counter::new(page, reading.report);
     let mut texts = Vec::new();
     for src in sources {
         if counter.stopped {
@@ -167,8 +164,6 @@ impl Failed {
 /// input order), and waiting for it would leave the other threads idle.
 struct Counter<'a, 'b> {
     page: &'a mut Count<'b>,
-    /// The pages counted so far, when each is counted once (see [`first_copy`]).
-    seen: Option<FxHashSet<u64>>,
     /// Whether what cannot be counted is reported.
     report: bool,
     /// The batch fingerprinted last, not yet counted.
@@ -179,10 +174,9 @@ struct Counter<'a, 'b> {
 }
 
 impl<'a, 'b> Counter<'a, 'b> {
-    fn new(page: &'a mut Count<'b>, report: bool, once: bool) -> Self {
+    fn new(page: &'a mut Count<'b>, report: bool) -> Self {
         Counter {
             page,
-            seen: once.then(FxHashSet::default),
             report,
             waiting: Vec::new(),
             failed: Failed::default(),
@@ -196,8 +190,8 @@ impl<'a, 'b> Counter<'a, 'b> {
             return;
         }
         let waiting = std::mem::take(&mut self.waiting);
-        let (page, seen, report) = (&mut *self.page, &mut self.seen, self.report);
-        let counting = || count(waiting, (seen, report), page);
+        let (page, report) = (&mut *self.page, self.report);
+        let counting = || count(waiting, report, page);
         let (next, (failed, stopped)) = rayon::join(fingerprint, counting);
         self.waiting = next;
         self.failed = self.failed.or(failed);
@@ -208,31 +202,20 @@ impl<'a, 'b> Counter<'a, 'b> {
     fn finish(mut self) -> Failed {
         if !self.stopped {
             let waiting = std::mem::take(&mut self.waiting);
-            let (failed, _) = count(waiting, (&mut self.seen, self.report), self.page);
+            let (failed, _) = count(waiting, self.report, self.page);
             self.failed = self.failed.or(failed);
         }
         self.failed
     }
 }
 
-/// Calls `page` for every page of `batch` (with `seen`, for those not seen before: see
-/// [`first_copy`]), reporting the others when asked to, until `page` breaks; returns which
-/// others there were, and whether it broke.
-fn count(
-    batch: Batch,
-    (seen, report): (&mut Option<FxHashSet<u64>>, bool),
-    page: &mut Count,
-) -> (Failed, bool) {
+/// Calls `page` for every page of `batch`, reporting the others when asked to, until `page`
+/// breaks; returns which others there were, and whether it broke.
+fn count(batch: Batch, report: bool, page: &mut Count) -> (Failed, bool) {
     let mut failed = Failed::default();
     for result in batch {
         match result {
             Ok((site, fingerprints)) => {
-                if seen
-                    .as_mut()
-                    .is_some_and(|seen| !first_copy(seen, &site, &fingerprints))
-                {
-                    continue;
-                }
                 if page(&site, &fingerprints).is_break() {
                     return (failed, true);
                 }
@@ -246,27 +229,6 @@ fn count(
         }
     }
     (failed, false)
-}
-
-/// Whether a page of `site` with these paragraph `fingerprints` is the first such page
-/// `seen`, and is to be counted. A crawl that holds a page twice (fetched twice, or one
-/// article under two addresses) counts it once: counted twice, each of its paragraphs would be
-/// on two of a small site's pages, and the article would go as boilerplate from both copies.
-fn first_copy(seen: &mut FxHashSet<u64>, site: &str, fingerprints: &[u64]) -> bool {
-    seen.insert(page_key(site, fingerprints))
-}
-
-/// What a page of `site` with these paragraph `fingerprints` is known by: two pages with the
-/// same key are one page counted twice (see [`first_copy`]); `learn --pairs` writes it on each
-/// of a page's lines, for the engine to count each page once.
-fn page_key(site: &str, fingerprints: &[u64]) -> u64 {
-    let mut key = Xxh3::new();
-    key.update(site.as_bytes());
-    key.update(&[0xFF]); // no UTF-8 string has this byte: the site ends here
-    for fp in fingerprints {
-        key.update(&fp.to_le_bytes());
-    }
-    key.digest()
 }
 
 /// Plain-text inputs fingerprinted together.
@@ -363,7 +325,7 @@ fn each_record(
 /// Counts `sources` into a state.
 pub fn learn_state(sources: &[Source], reading: &Reading) -> (State, Failed) {
     let mut state = State::new();
-    let failed = each_page(sources, reading, true, &mut |site, fps| {
+    let failed = each_page(sources, reading, &mut |site, fps| {
         state.add_fingerprints(site, fps);
         ControlFlow::Continue(())
     });
@@ -472,7 +434,7 @@ pub fn learn(args: &LearnArgs) -> io::Result<ExitCode> {
         // it counts, and so counts a page that is in the input twice once, as `learn` does.
         // A set of the pages seen here would grow without end, and would miss copies in other
         // shards anyway.
-        let uncounted = each_page(&sources, &reading, false, &mut |site, fps| {
+        let uncounted = each_page(&sources, &reading, &mut |site, fps| {
             let key = page_key(site, fps);
             let site = site.replace(['\t', '\n', '\r'], " ");
             let mut lines = format!("{site}\t*\t{key:016x}\n");
