@@ -36,7 +36,7 @@ EOF
 
 gen identical.txt 'f.write("Share this article\n\n" * 1_000_000)'
 gen distinct.txt 'f.writelines(distinct(i) + "\n\n" for i in range(1_000_000))'
-gen near.txt 'f.writelines(f"The quick brown fox jumps over the lazy dog near the q{word(i)} river\n\n" for i in range(100_000))'
+gen near.txt 'f.writelines(f"The quick brown fox jumps over the lazy dog near the q{word(i)} river while the old farmer watches from the porch of his house\n\n" for i in range(100_000))'
 gen spaced-repeats.txt 'f.writelines(distinct(i) + "\n\n" + (distinct(i - 3) + "\n\n" if i % 4 == 3 else "") for i in range(100_000))'
 gen huge-line.txt '[f.write(" ".join(word(j % 5000) for j in range(i, i + 100_000)) + " ") for i in range(0, 60_000_000, 100_000)]; f.truncate(200_000_000)'
 gen newlines.txt 'f.write("\n" * 100_000_000)'

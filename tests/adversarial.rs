@@ -90,11 +90,13 @@ fn word(mut i: usize) -> String {
     s
 }
 
-/// Near-identical paragraphs: the same sentence, one word different each time. The words
-/// start with `q`, so that none is a word of facts ("ten", "not"), which would keep its line.
+/// Near-identical paragraphs: the same sentence of 24 words, one word different each time
+/// (in a shorter line, one word replaced by another makes another line). The words start
+/// with `q`, so that none is a word of facts ("ten", "not"), which would keep its line.
 fn near(i: usize) -> String {
     format!(
-        "The quick brown fox jumps over the lazy dog near the q{} river",
+        "The quick brown fox jumps over the lazy dog near the q{} river while the old farmer \
+         watches from the porch of his house",
         word(i)
     )
 }
