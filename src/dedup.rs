@@ -1440,6 +1440,22 @@ mod tests {
                 "I do not have an account with the site",
                 "I have an account with the site",
             ),
+            (
+                "Ich stimme dem Plan der Stadt zu.",
+                "Ich stimme dem Plan der Stadt nicht zu.",
+            ),
+            (
+                "Я согласен с решением мэрии, станция нужна.",
+                "Я не согласен с решением мэрии, станция нужна.",
+            ),
+            (
+                "Le train part de la gare à huit heures du matin.",
+                "Le train part de la gare à neuf heures du matin.",
+            ),
+            (
+                "The ticket for the concert is refundable.",
+                "The ticket for the concert is non-refundable.",
+            ),
         ] {
             assert_eq!(reasons(&format!("{a}\n{b}\n")), [None, None], "{a} / {b}");
         }

@@ -191,21 +191,43 @@ fn hashes_sorted(words: &str) -> Vec<u64> {
     hashes
 }
 
-/// Words that carry a fact as numbers do, by their [`word_hash`]es, sorted: negations ("the
-/// suspect was not armed") and numbers in words ("three schools", "$2 billion"). English
-/// only: the words of other languages are facts by their digits and capitals alone.
+/// Words that carry a fact as numbers do, in their normalized form: negations ("the suspect
+/// was not armed") and numbers in words ("three schools", "$2 billion"), in English, and
+/// negations and the common numbers in German, French, Spanish, Italian, Portuguese, Russian
+/// and Arabic ("nicht", "jamais", "nunca", "не", "لا"; "drei", "trois", "tres", "пять"). A
+/// word that is one of these in one language and something else in another ("sin", "mai")
+/// only keeps two lines apart that differ in it. Words of other languages are facts by their
+/// digits and capitals alone.
+const FACT_WORDS: &str = "not no never nor neither none nobody nothing nowhere without non \
+    cannot can't isn't aren't wasn't weren't don't doesn't didn't couldn't won't \
+    wouldn't shouldn't hasn't haven't hadn't mustn't needn't ain't \
+    zero one two three four five six seven eight nine ten eleven twelve thirteen \
+    fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
+    sixty seventy eighty ninety hundred thousand million billion trillion dozen \
+    half twice first second third fourth fifth \
+    nicht kein keine keinen keinem keiner keines nie niemals ohne \
+    eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig hundert \
+    tausend millionen milliarde milliarden \
+    ne pas jamais aucun aucune sans \
+    deux trois quatre cinq sept huit neuf dix onze douze vingt trente cent mille milliard \
+    nunca jamás ningún ninguno ninguna tampoco sin \
+    dos tres cuatro cinco seis siete ocho nueve diez doce veinte treinta cien ciento mil \
+    millón millones \
+    mai nessun nessuno nessuna senza \
+    due quattro cinque sette otto nove dieci venti trenta cento mila milione miliardo \
+    não nenhum nenhuma sem \
+    duas três quatro sete oito dez vinte trinta milhão milhões bilhão \
+    не нет ни никогда никто ничего без \
+    один одна два две три четыре пять шесть семь восемь девять десять двадцать тридцать \
+    сто тысяча тысячи миллион миллиона миллиард \
+    لا لم لن ليس غير بدون \
+    واحد اثنان ثلاث ثلاثة أربع أربعة خمس خمسة ست ستة سبع سبعة ثمانية تسع تسعة عشر عشرة مئة \
+    ألف مليون مليار";
+
+/// The [`word_hash`]es of [`FACT_WORDS`], sorted.
 fn fact_words() -> &'static [u64] {
     static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    HASHES.get_or_init(|| {
-        const WORDS: &str = "not no never nor neither none nobody nothing nowhere without \
-            cannot can't isn't aren't wasn't weren't don't doesn't didn't couldn't won't \
-            wouldn't shouldn't hasn't haven't hadn't mustn't needn't ain't \
-            zero one two three four five six seven eight nine ten eleven twelve thirteen \
-            fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
-            sixty seventy eighty ninety hundred thousand million billion trillion dozen \
-            half twice first second third fourth fifth";
-        hashes_sorted(WORDS)
-    })
+    HASHES.get_or_init(|| hashes_sorted(FACT_WORDS))
 }
 
 /// What stands between a page's headline and the name of its site or section after it
@@ -351,6 +373,31 @@ const DENSIFY_STEP: u32 = 0x9E37_79B9;
 mod tests {
     use super::*;
     use crate::normalize::normalize;
+
+    /// Every word of facts, and every minor word of title case, is written as normalization
+    /// makes it (lowercase, one word), or its hash would never match.
+    #[test]
+    fn listed_words_are_normalized_words() {
+        let minor = "a an the and but or nor for so yet as at by in of on to up off out \
+            per via vs v with from into onto over upon than amid near like past down about \
+            de la le les du des da di del della van von der den y e et";
+        for word in FACT_WORDS
+            .split_whitespace()
+            .chain(minor.split_whitespace())
+        {
+            assert_eq!(
+                normalize(word).hashes,
+                [word_hash(word.as_bytes())],
+                "{word}"
+            );
+        }
+        assert!(fact_words()
+            .binary_search(&word_hash("не".as_bytes()))
+            .is_ok());
+        assert!(fact_words()
+            .binary_search(&word_hash("nicht".as_bytes()))
+            .is_ok());
+    }
 
     fn keys(s: &str) -> BandKeys {
         band_keys(&Words::new(&normalize(s)).hashes)
