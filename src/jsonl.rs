@@ -170,8 +170,8 @@ impl RecordFormat {
     /// earlier run (an object of those keys only) at the top level when there are some. A
     /// record with a field of that name that holds anything else is refused
     /// ([`RecordError::FieldTaken`]): its data would be lost. `name` is one key, dots and all;
-    /// when it is the first key of the field's path, the stats replace the text (the command
-    /// line refuses that).
+    /// when it is the first key of the field's path, every record is refused so (the command
+    /// line refuses such a name before reading any).
     pub fn stats_field(mut self, name: Option<&str>) -> RecordFormat {
         self.stats_field = name.map(str::to_owned);
         self
@@ -237,7 +237,19 @@ pub struct CleanedRecord<'a> {
     pub left_as_is: bool,
 }
 
-/// Cleans one JSON Lines record (`line` without its line ending).
+/// Cleans one JSON Lines record: `line` without its line ending (`\n` or `\r\n`) and, on a
+/// file's first line, without a UTF-8 byte-order mark, which JSON does not allow (the command
+/// line takes them off, and puts them back around the cleaned record).
+///
+/// ```
+/// use paradedup::jsonl::{clean_record, RecordFormat};
+/// use paradedup::Cleaner;
+///
+/// let line = br#"{"id": 7, "text": "Storm hits coast\n\nRain fell.\n\nSTORM HITS COAST"}"#;
+/// let cleaned = clean_record(line, &Cleaner::new(), &RecordFormat::new("text")).unwrap();
+/// assert_eq!(cleaned.line, r#"{"id": 7, "text": "Storm hits coast\n\nRain fell."}"#);
+/// assert_eq!(cleaned.stats.removed_paragraphs, 1);
+/// ```
 pub fn clean_record<'a>(
     line: &'a [u8],
     cleaner: &Cleaner,
@@ -248,7 +260,8 @@ pub fn clean_record<'a>(
 
 /// [`clean_record`], also handing the cleaned text of the field to `inspect` (for reports that
 /// need more than the stats, such as the HTML review page). `inspect` is not called for a
-/// line that is not a record.
+/// line that is not a record. What it is handed borrows a buffer that the next record on the
+/// thread reuses: copy out what is kept (its removals, say) inside `inspect`.
 pub fn clean_record_with<'a>(
     line: &'a [u8],
     cleaner: &Cleaner,
