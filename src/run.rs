@@ -80,8 +80,8 @@ struct Ctx {
     dest: Dest,
     /// How diffs are written: for `patch`, or for a terminal.
     diff_style: DiffStyle,
-    /// Whether standard output is a terminal (or colored on request), where the control
-    /// characters of scraped text are shown escaped.
+    /// Whether standard output is a terminal, where the control characters of scraped text are
+    /// shown escaped (in a diff, also where it is colored on request).
     terminal: bool,
     jsonl: bool,
     format: RecordFormat,
@@ -499,7 +499,9 @@ fn context(args: &Args) -> io::Result<Option<Ctx>> {
         }
     };
     // Without colors, a terminal still gets the scraped text's control characters escaped.
-    let terminal = color || io::stdout().is_terminal();
+    // Colors asked for in a pipe (`--color always`, CLICOLOR_FORCE) are the diff's alone: the
+    // cleaned text and JSON stay byte-exact there.
+    let terminal = io::stdout().is_terminal();
     let diff_style = match (color, terminal) {
         (true, _) => DiffStyle::Colored,
         (false, true) => DiffStyle::Escaped,

@@ -359,6 +359,27 @@ fn flags_that_would_change_nothing_are_named() {
     }
 }
 
+/// Colors asked for in a pipe are the diff's: cleaned text and JSON stay byte-exact there,
+/// control characters and all (they are escaped on a terminal only).
+#[test]
+fn forced_colors_leave_piped_text_byte_exact() {
+    let doc = "Head \u{1b}[1m line\n\nBody.\n\nHead \u{1b}[1m line\n";
+    for args in [&["--color", "always"][..], &[]] {
+        let out = cmd()
+            .args(args)
+            .env("CLICOLOR_FORCE", "1")
+            .write_stdin(doc)
+            .output()
+            .unwrap();
+        assert_eq!(out.stdout, b"Head \x1b[1m line\n\nBody.\n", "{args:?}");
+    }
+    let out = (cmd().args(["--jsonl", "--color", "always"]))
+        .write_stdin("{\"text\": \"a \u{9b} b\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, "{\"text\": \"a \u{9b} b\"}\n".as_bytes());
+}
+
 /// A line break in a file's name does not split its error in two lines.
 #[test]
 fn a_name_with_a_line_break_is_named_on_one_line() {
