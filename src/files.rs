@@ -118,8 +118,6 @@ pub fn expand_skipping(
     sources
 }
 
-/// Compiles `--glob` patterns, or the defaults when there are none. On failure, returns one
-/// error per bad pattern so the user can fix them all at once.
 /// Says so on stderr when the directories walked held no file to read: a run that reads
 /// nothing is most likely a glob that matches nothing, or the wrong directory.
 pub fn warn_if_nothing(found: usize, inputs: &[PathBuf], globs: &[String]) {
@@ -137,6 +135,8 @@ pub fn warn_if_nothing(found: usize, inputs: &[PathBuf], globs: &[String]) {
     );
 }
 
+/// Compiles `--glob` patterns, or the defaults when there are none. On failure, returns one
+/// error per bad pattern so the user can fix them all at once.
 fn build_globs(globs: &[String]) -> Result<GlobSet, Vec<(PathBuf, io::Error)>> {
     let patterns: Vec<&str> = if globs.is_empty() {
         DEFAULT_GLOBS.to_vec()
