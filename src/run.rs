@@ -137,6 +137,17 @@ struct Outcome {
     output: Option<Vec<u8>>,
 }
 
+impl Ctx {
+    /// Whether the run only says what it would remove (`--check`, `--dry-run`), writing no
+    /// cleaned text anywhere.
+    fn previews(&self) -> bool {
+        matches!(
+            (&self.dest, self.mode),
+            (Dest::Stdout, Mode::Check) | (Dest::InPlace { dry_run: true }, _)
+        )
+    }
+}
+
 impl Source {
     /// How the input is named in messages: on one line, its control characters shown escaped
     /// (see [`render::escape_line`]).
@@ -364,10 +375,7 @@ pub fn run(args: &Args) -> io::Result<ExitCode> {
             summary_line(
                 &summary,
                 ctx.jsonl || summary.records.read > 0,
-                matches!(
-                    (&ctx.dest, ctx.mode),
-                    (Dest::InPlace { dry_run: true }, _) | (Dest::Stdout, Mode::Check)
-                )
+                ctx.previews()
             )
         );
     }
@@ -880,11 +888,7 @@ fn jsonl_source(
     } else {
         summary.changed += usize::from(changed);
     }
-    let previews = matches!(
-        (&ctx.dest, ctx.mode),
-        (Dest::Stdout, Mode::Check) | (Dest::InPlace { dry_run: true }, _)
-    );
-    if previews && changed && !failed {
+    if ctx.previews() && changed && !failed {
         // As for a text file: what this file's records would lose, all together.
         let (now, before) = (summary.stats, stats_before);
         let skipped = match summary.records.skipped - skipped_before {
