@@ -156,7 +156,7 @@ impl Words {
 }
 
 /// Whether a word of `normalized` that title case would capitalize is in lowercase: one that is
-/// neither capitalized, nor a label, nor a minor word (see [`minor_words`]). "Nadal beat
+/// neither capitalized, nor a label, nor a minor word (see [`MINOR_WORDS`]). "Nadal beat
 /// Federer in Paris" has mostly capitals, but "beat" says it is a sentence of names, not a
 /// headline in title case.
 fn has_lowercase_content(normalized: &Normalized) -> bool {
@@ -169,16 +169,16 @@ fn has_lowercase_content(normalized: &Normalized) -> bool {
     .any(|((h, &capital), &label)| !capital && !label && minor.binary_search(h).is_err())
 }
 
-/// Words that title case leaves in lowercase, by their [`word_hash`]es, sorted: articles,
-/// conjunctions and prepositions (English, and the particles of names such as "van der").
+/// Words that title case leaves in lowercase: articles, conjunctions and prepositions
+/// (English, and the particles of names such as "van der").
+const MINOR_WORDS: &str = "a an the and but or nor for so yet as at by in of on to up off out \
+    per via vs v with from into onto over upon than amid near like past down about \
+    de la le les du des da di del della van von der den y e et";
+
+/// The [`word_hash`]es of [`MINOR_WORDS`], sorted.
 fn minor_words() -> &'static [u64] {
     static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    HASHES.get_or_init(|| {
-        const WORDS: &str = "a an the and but or nor for so yet as at by in of on to up off out \
-            per via vs v with from into onto over upon than amid near like past down about \
-            de la le les du des da di del della van von der den y e et";
-        hashes_sorted(WORDS)
-    })
+    HASHES.get_or_init(|| hashes_sorted(MINOR_WORDS))
 }
 
 /// The [`word_hash`]es of the words of `words`, sorted.
@@ -378,12 +378,9 @@ mod tests {
     /// makes it (lowercase, one word), or its hash would never match.
     #[test]
     fn listed_words_are_normalized_words() {
-        let minor = "a an the and but or nor for so yet as at by in of on to up off out \
-            per via vs v with from into onto over upon than amid near like past down about \
-            de la le les du des da di del della van von der den y e et";
         for word in FACT_WORDS
             .split_whitespace()
-            .chain(minor.split_whitespace())
+            .chain(MINOR_WORDS.split_whitespace())
         {
             assert_eq!(
                 normalize(word).hashes,
