@@ -787,9 +787,7 @@ impl Index {
                 &own
             }
         };
-        let query = with_text(text, sources);
-        let words = (kept.words().nth(at_kept), query.words().nth(at_query));
-        matches!(words, (Some(a), Some(b)) if variants(a, b))
+        variant_at((kept, &with_text(text, sources)), (at_kept, at_query))
     }
 
     /// Adds entry `id`, whose words are `normalized`, to the buckets of its keys.
@@ -1014,13 +1012,15 @@ pub fn near_in_text(a: (&Words, &str), b: (&Words, &str), threshold: f64) -> Opt
         (sim, true) => only_site_suffix((a.0, Some(a.1)), (b.0, Some(b.1))).then_some(sim)?,
     };
     match replaced_word(&a.0.hashes, &b.0.hashes) {
-        Some((at_a, at_b)) => {
-            let (na, nb) = (normalize(a.1), normalize(b.1));
-            let (wa, wb) = (na.words().nth(at_a)?, nb.words().nth(at_b)?);
-            variants(wa, wb).then_some(sim)
-        }
+        Some(at) => variant_at((&normalize(a.1), &normalize(b.1)), at).then_some(sim),
         None => Some(sim),
     }
+}
+
+/// Whether word `at.0` of `a` and word `at.1` of `b` (normalized, with their text) are
+/// [`variants`]: the one word two units do not share is the same word spelt otherwise.
+fn variant_at((a, b): (&Normalized, &Normalized), (at_a, at_b): (usize, usize)) -> bool {
+    matches!((a.words().nth(at_a), b.words().nth(at_b)), (Some(x), Some(y)) if variants(x, y))
 }
 
 /// Where two units of fewer than [`LONG_UNIT_WORDS`] words differ by one word replaced: the
