@@ -9,7 +9,7 @@
 //!    their last two, and for long units MinHash bands) are candidates; those whose 64-bit word
 //!    sketch shows they lack too many of the unit's words are passed over, and the most
 //!    promising are confirmed by the exact [`similarity`] and by [`same_facts`]. Only units of at
-//!    least [`MIN_NEAR_WORDS`] words take part.
+//!    least [`MIN_NEAR_WORDS`] words take part, and no code listing ([`crate::segment::is_code`]).
 //!
 //! Every unit is looked up in hash tables a constant number of times (at most
 //! [`MAX_CANDIDATES`] confirmations, buckets capped at [`BUCKET_CAP`] and [`ENDS_BUCKET_CAP`]
@@ -25,7 +25,7 @@ use std::ops::Range;
 use crate::buckets::Buckets;
 use crate::fingerprint::{hash, is_site_suffix, near_keys, words_key, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
-use crate::segment::{lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
+use crate::segment::{is_code_at, lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 use ahead::{Ahead, MadeAhead};
 
 /// Why a unit was removed.
@@ -850,7 +850,8 @@ impl Index {
         if let Some(decision) = same {
             return decision;
         }
-        if normalized.len() < MIN_NEAR_WORDS {
+        // Two code listings one token apart are two programs.
+        if normalized.len() < MIN_NEAR_WORDS || is_code_at(text, range.clone()) {
             return Decision::Keep;
         }
         let keys = keys.insert(
@@ -1293,6 +1294,32 @@ mod tests {
                 Some((Reason::Exact, 0))
             ]
         );
+    }
+
+    #[test]
+    fn code_listings_are_never_near_duplicates() {
+        let code = "let total = prices.iter().map(|p| p.amount * p.quantity).sum::<u64>();\n\
+                    let average = total / prices.len() as u64;\n\
+                    let largest = prices.iter().map(|p| p.amount).max().unwrap_or(0);\n\
+                    println!(\"{total} {average} {largest}\");";
+        let listing = format!("```rust\n{code}\n```");
+        let edited = listing.replace("quantity", "count");
+        // The same listing one token apart is another program; the same listing again goes
+        // whole; and a paragraph one token apart from a listing is no repeat of it.
+        let prose = format!("Here {}", code.replace('\n', " "));
+        let t = format!("{listing}\n\n{edited}\n\n{listing}\n\n{prose}\n");
+        assert_eq!(
+            reasons(&t),
+            [None, None, Some((Reason::Exact, 0)), None],
+            "{t}"
+        );
+        // Without the fences, the edited lines are near-duplicates.
+        let t = format!(
+            "{}\n\n{}",
+            code.replace('\n', " "),
+            code.replace('\n', " ").replace("quantity", "count")
+        );
+        assert_eq!(reasons(&t), [None, Some((Reason::Near, 0))]);
     }
 
     #[test]

@@ -3,7 +3,13 @@
 //! A *line* ends at `\n` (a `\r` just before it belongs to the line ending). A line whose
 //! content is only whitespace is *blank*; runs of non-blank lines separated by blank lines
 //! are *blocks*. A [`Segment`] is one unit of comparison: either a whole block or one line of
-//! a block, depending on [`Unit`].
+//! a block, depending on [`Unit`]. A fenced code block counts as one line, in every mode: its
+//! blank lines separate no blocks (see [`is_code`]).
+
+mod fence;
+
+pub use fence::is_code;
+pub(crate) use fence::is_code_at;
 
 use crate::bytes::{is, Finder};
 
@@ -50,7 +56,13 @@ pub struct Segment {
 /// would not have fitted, and the widest line is at least [`MIN_WRAP_WIDTH`] characters);
 /// else its lines are units.
 ///
-/// Units come out in text order and never overlap; blank lines belong to no unit.
+/// A fenced code block (from a line of three or more `` ` `` or `~` to one that closes it) is
+/// one unit in every mode, blank lines and all: its lines are code, which repeats lines
+/// without repeating anything, and a fence removed without its partner would turn the rest of
+/// the text into code.
+///
+/// Units come out in text order and never overlap; blank lines outside code fences belong to
+/// no unit.
 pub fn segment(text: &str, unit: Unit) -> Vec<Segment> {
     // Every non-blank line, as a unit of its own.
     let lines = lines(text);
@@ -80,7 +92,8 @@ pub fn segment(text: &str, unit: Unit) -> Vec<Segment> {
     out
 }
 
-/// The non-blank lines of `text`, each with the index of its block.
+/// The non-blank lines of `text`, each with the index of its block; a fenced code block is
+/// one of them.
 fn lines(text: &str) -> Vec<Segment> {
     let bytes = text.as_bytes();
     // Lines of scraped text are some tens of bytes long: most texts need no more room.
@@ -88,6 +101,8 @@ fn lines(text: &str) -> Vec<Segment> {
     let mut block = 0;
     let mut start = 0;
     let mut newlines = Finder::new(bytes, |v| is(v, b'\n'));
+    // The lines that open or close code fences, by index into `lines`.
+    let mut fences = Vec::new();
     for number in 1.. {
         let newline = newlines.next(start).unwrap_or(bytes.len());
         if start > bytes.len() || (newline == bytes.len() && start == bytes.len()) {
@@ -104,6 +119,11 @@ fn lines(text: &str) -> Vec<Segment> {
                 block += 1;
             }
         } else {
+            if fence::may_start(bytes[start]) {
+                if let Some(fence) = fence::Fence::of(&bytes[start..end]) {
+                    fences.push((lines.len(), fence));
+                }
+            }
             lines.push(Segment {
                 start,
                 end,
@@ -113,6 +133,9 @@ fn lines(text: &str) -> Vec<Segment> {
         }
         start = newline + 1;
     }
+    if !fences.is_empty() {
+        fence::join(&mut lines, &fences);
+    }
     lines
 }
 
@@ -121,10 +144,15 @@ pub fn width(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Whether a line is too long for hard-wrapped prose; code fences, whose lines are code, do
+/// not count.
 fn has_long_line(text: &str, lines: &[Segment]) -> bool {
-    lines
-        .iter()
-        .any(|l| l.end - l.start > MAX_WRAP_WIDTH && width(&text[l.start..l.end]) > MAX_WRAP_WIDTH)
+    lines.iter().any(|l| {
+        let line = &text[l.start..l.end];
+        line.len() > MAX_WRAP_WIDTH
+            && width(line) > MAX_WRAP_WIDTH
+            && memchr::memchr(b'\n', line.as_bytes()).is_none()
+    })
 }
 
 /// Whether a block of several lines reads as one hard-wrapped paragraph.
@@ -136,6 +164,10 @@ fn looks_wrapped(text: &str, block: &[Segment]) -> bool {
 /// Whether these lines (without line endings), as one block, read as one hard-wrapped
 /// paragraph; see [`segment`].
 pub fn lines_look_wrapped(lines: &[&str]) -> bool {
+    // A code fence is no line of prose.
+    if lines.iter().any(|l| is_code(l)) {
+        return false;
+    }
     let lines: Vec<&str> = lines.iter().map(|l| l.trim_end()).collect();
     let widest = lines.iter().map(|l| width(l)).max().unwrap_or(0);
     if !(MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&widest) {
@@ -233,6 +265,43 @@ mod tests {
         let t = "A short line that ends early.\n\
                  Another line that is much longer than the first one and keeps going on\n";
         assert_eq!(texts(t, Unit::Auto).len(), 2);
+    }
+
+    #[test]
+    fn a_code_fence_is_one_unit_in_every_mode() {
+        let t = "Intro\n```python\nimport os\n\nprint(1)\n```\nAfter\n\nEnd\n";
+        let code = "```python\nimport os\n\nprint(1)\n```";
+        assert_eq!(texts(t, Unit::Line), ["Intro", code, "After", "End"]);
+        assert_eq!(texts(t, Unit::Auto), ["Intro", code, "After", "End"]);
+        assert_eq!(texts(t, Unit::Paragraph), [&t[..t.len() - 6], "End"]);
+        // The blank line inside separates no blocks: "After" is in the fence's block, "End" in
+        // the next.
+        let blocks: Vec<usize> = segment(t, Unit::Line).iter().map(|s| s.block).collect();
+        assert_eq!(blocks, [0, 0, 0, 1]);
+        assert_eq!(segment(t, Unit::Line)[3].line, 9);
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_a_line() {
+        let t = "```python\nimport os\n\nimport os\n";
+        assert_eq!(
+            texts(t, Unit::Auto),
+            ["```python", "import os", "import os"]
+        );
+    }
+
+    #[test]
+    fn code_is_not_prose() {
+        // A long line of code does not make the text one of long lines, where every line of a
+        // block is a unit.
+        let wrapped = "The council met on Tuesday evening to discuss the proposed budget for\n\
+                       the coming year, which includes new spending on roads and a small\n\
+                       increase in the library fund.";
+        let t = format!("{wrapped}\n\n```\n{}\n```\n", "x".repeat(120));
+        assert_eq!(texts(&t, Unit::Auto)[0], wrapped);
+        // A block with a fence is no wrapped paragraph.
+        let t = format!("{}\n~~~\n{}\n~~~\n", "word ".repeat(12), "code ".repeat(12));
+        assert_eq!(texts(&t, Unit::Auto).len(), 2);
     }
 
     #[test]

@@ -47,6 +47,11 @@ const PIECES: &[&str] = &[
     "Storm hits coast as thousands lose power overnight",
     "ＳＨＡＲＥ this article",
     "Advertisement",
+    // Code fences, and lines of code (see `fenced_code_goes_whole_or_stays_whole`).
+    "```",
+    "```python",
+    "~~~~",
+    "import os",
 ];
 
 /// A light edit of a piece, as sites make when they repeat a paragraph.
@@ -139,7 +144,8 @@ fn word_soup() -> impl Strategy<Value = String> {
     let token = prop::sample::select(
         &[
             "alpha", "beta", "gamma", "delta", "Alpha", "Smith", "one", "two", "3", "x", "the",
-            "news", ".", ",", " | ", " ", " ", " ", "\n", "\n", "\n\n", "\r\n", "\n \n", "\t",
+            "news", ".", ",", " | ", "```", " ", " ", " ", "\n", "\n", "\n\n", "\r\n", "\n \n",
+            "\t",
         ][..],
     );
     prop::collection::vec(token, 0..60).prop_map(|tokens| {
@@ -591,13 +597,14 @@ fn check_idempotent(text: &str, unit: Unit, threshold: f64) -> Result<(), TestCa
 }
 
 /// Pieces of [`PIECES`] on one line whose words (in any of their upper-case and period forms)
-/// occur in no other piece kept here: a document of them has nothing to remove.
+/// occur in no other piece kept here: a document of them has nothing to remove. Code fences,
+/// which join the lines between them into one unit, are left out.
 fn disjoint_pieces() -> Vec<&'static str> {
     let mut words: HashSet<String> = HashSet::new();
     let mut seen_forms: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for &p in PIECES {
-        if p.contains(['\n', '\r']) {
+        if p.contains(['\n', '\r']) || p.starts_with(['`', '~']) {
             continue;
         }
         let forms = [Mutation::None, Mutation::Upper, Mutation::Period].map(|m| mutate(p, m));
@@ -680,6 +687,53 @@ fn oracle_case() -> impl Strategy<Value = (Vec<String>, &'static str, bool)> {
             (lines, sep, trailing)
         },
     )
+}
+
+/// Lines of code listings: some repeat prose pieces or each other, one is blank, one is a
+/// fence that closes nothing here.
+const CODE_LINES: &[&str] = &[
+    "import os",
+    "x = 1",
+    "",
+    "}",
+    "Share this article",
+    "Storm Hits Coast, Thousands Without Power",
+    "```js",
+];
+
+/// A document of prose pieces and fenced code listings (some repeated whole, some one line
+/// apart), with the byte range of each listing, from its opening fence to its closing one.
+fn document_with_code() -> impl Strategy<Value = (String, Vec<Range<usize>>)> {
+    let fence = prop::sample::select(&[("```", "```"), ("```rust", "```"), ("~~~", "~~~~")][..]);
+    let listing = (
+        fence,
+        prop::collection::vec(prop::sample::select(CODE_LINES), 1..5),
+    );
+    let item = prop_oneof![
+        // Fences of their own would pair with the listings' fences.
+        piece()
+            .prop_filter("a fence", |p| !p.starts_with(['`', '~']))
+            .prop_map(|p| (p, false)),
+        listing.prop_map(|((open, close), body)| {
+            (format!("{open}\n{}\n{close}", body.join("\n")), true)
+        }),
+    ];
+    prop::collection::vec(item, 0..12).prop_flat_map(|items| {
+        let n = items.len();
+        (Just(items), separators(n)).prop_map(|(items, seps)| {
+            let (mut doc, mut listings) = (String::new(), Vec::new());
+            for (i, ((item, code), sep)) in items.iter().zip(seps).enumerate() {
+                if i > 0 {
+                    doc.push_str(sep);
+                }
+                if *code {
+                    listings.push(doc.len()..doc.len() + item.len());
+                }
+                doc.push_str(item);
+            }
+            (doc, listings)
+        })
+    })
 }
 
 proptest! {
@@ -796,6 +850,30 @@ proptest! {
             if text.starts_with('\u{feff}') {
                 prop_assert!(c.output().starts_with('\u{feff}'), "{:?} lost the BOM", unit);
             }
+        }
+    }
+
+    /// A fenced code listing goes whole (as a repeat of an earlier listing as a whole) or stays
+    /// whole: no line of it goes alone, and no fence loses its partner.
+    #[test]
+    fn fenced_code_goes_whole_or_stays_whole((text, listings) in document_with_code(), t in threshold()) {
+        for unit in UNITS {
+            let c = cleaner(unit, t).clean(&text);
+            for listing in &listings {
+                let cut = |b: usize| c.cuts().iter().any(|r| r.contains(&b));
+                let gone = listing.clone().filter(|&b| cut(b)).count();
+                prop_assert!(
+                    gone == 0 || gone == listing.len(),
+                    "{:?}: {} of {:?} went", unit, gone, &text[listing.clone()]
+                );
+            }
+            for removal in c.removals() {
+                if removal.text.starts_with(['`', '~']) {
+                    prop_assert_ne!(removal.reason, Reason::Near, "{:?}: {:?}", unit, removal.text);
+                }
+            }
+            check_all(&text, unit, t)?;
+            check_idempotent(&text, unit, t)?;
         }
     }
 
