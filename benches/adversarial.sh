@@ -43,6 +43,7 @@ gen newlines.txt 'f.write("\n" * 100_000_000)'
 gen whitespace.txt 'f.write(" \t \r\n\n\t  \n" * 10_000_000)'
 gen jsonl-line.jsonl 'import json; t = "".join(distinct(i) + "\n\n" for i in range(700_000)); f.write(json.dumps({"id": 1, "text": t + t}) + "\n")'
 gen jsonl-stream.jsonl 'import json; [f.write(json.dumps({"id": i, "text": distinct(i) + "\n\n" + distinct(i + 1) + "\n\n" + distinct(i)}) + "\n") for i in range(1_000_000)]'
+gen fences.txt 'f.writelines("`" * k + "\n" for k in range(3000, 2, -1)); f.writelines(f"```{word(i)}\n{distinct(i)}\n" for i in range(1_000_000))'
 gen deep.jsonl 'f.write("[" * 100_000_000 + "\n")'
 if [[ ! -s $DIR/invalid.txt ]]; then
     # 100 MB of text, then a byte that is not UTF-8, then 100 MB more.
@@ -81,6 +82,7 @@ measure distinct 0 'cmp -s "$OUT" "$DIR/distinct.txt"' "$DIR/distinct.txt" -q "$
 measure near 0 'grep -q "\"removed_paragraphs\":99999," "$OUT"' "$DIR/near.txt" --json "$DIR/near.txt"
 measure huge-line 0 'cmp -s "$OUT" "$DIR/huge-line.txt"' "$DIR/huge-line.txt" -q "$DIR/huge-line.txt"
 measure huge-diff 0 '[[ ! -s $OUT ]]' "$DIR/huge-line.txt" --diff "$DIR/huge-line.txt"
+measure fences 0 'cmp -s "$OUT" "$DIR/fences.txt"' "$DIR/fences.txt" -q "$DIR/fences.txt"
 measure newlines 0 'cmp -s "$OUT" "$DIR/newlines.txt"' "$DIR/newlines.txt" -q "$DIR/newlines.txt"
 measure whitespace 0 'cmp -s "$OUT" "$DIR/whitespace.txt"' "$DIR/whitespace.txt" -q "$DIR/whitespace.txt"
 measure invalid-utf8 2 'grep -q "invalid UTF-8 at byte 100000004 (line " "$ERR" && [[ ! -s $OUT ]]' \

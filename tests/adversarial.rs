@@ -141,6 +141,25 @@ fn near_identical_paragraphs_all_point_at_the_first() {
     assert_eq!(out.stdout, format!("{}\n\n", near(0)).as_bytes());
 }
 
+/// Code fences that nothing closes are ordinary lines. Each is an opening that the lines after
+/// it are searched for a closing of; searched one by one, 20,000 of them would take 200
+/// million line reads. Fences that all close, longest first, stay as they are too.
+#[test]
+fn fences_that_nothing_closes_are_lines() {
+    let n = 20_000;
+    let unclosed: String = (0..n)
+        .map(|i| format!("```{}\n{}\n", word(i), distinct(i)))
+        .collect();
+    let out = run(&["-q"], unclosed.as_bytes());
+    assert_ok(&out);
+    assert!(out.stdout == unclosed.as_bytes(), "unclosed fences changed");
+    // Every line opens a block that the one before it would need a longer one to close.
+    let longest_first: String = (3..3_000).rev().map(|k| "`".repeat(k) + "\n").collect();
+    let text = format!("{longest_first}{unclosed}");
+    let v = report(&run(&["--json"], text.as_bytes()));
+    assert_eq!(v["removed_paragraphs"], 0);
+}
+
 #[test]
 fn one_huge_paragraph_without_newline() {
     let mut text = String::with_capacity(4 << 20);
