@@ -9,7 +9,7 @@
 //!    their last two, and for long units MinHash bands) are candidates; those whose 64-bit word
 //!    sketch shows they lack too many of the unit's words are passed over, and the most
 //!    promising are confirmed by the exact [`similarity`] and by [`same_facts`]. Only units of at
-//!    least [`MIN_NEAR_WORDS`] words take part, and no code listing ([`crate::segment::is_code`]).
+//!    least [`MIN_NEAR_WORDS`] words take part, and no code listing or table ([`crate::segment::is_verbatim`]).
 //!
 //! Every unit is looked up in hash tables a constant number of times (at most
 //! [`MAX_CANDIDATES`] confirmations, buckets capped at [`BUCKET_CAP`] and [`ENDS_BUCKET_CAP`]
@@ -25,7 +25,7 @@ use std::ops::Range;
 use crate::buckets::Buckets;
 use crate::fingerprint::{hash, is_site_suffix, near_keys, words_key, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
-use crate::segment::{is_code_at, lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
+use crate::segment::{is_verbatim_at, lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
 use ahead::{Ahead, MadeAhead};
 
 /// Why a unit was removed.
@@ -850,8 +850,9 @@ impl Index {
         if let Some(decision) = same {
             return decision;
         }
-        // Two code listings one token apart are two programs.
-        if normalized.len() < MIN_NEAR_WORDS || is_code_at(text, range.clone()) {
+        // Two code listings one token apart are two programs, two tables one cell apart two
+        // tables.
+        if normalized.len() < MIN_NEAR_WORDS || is_verbatim_at(text, range.clone()) {
             return Decision::Keep;
         }
         let keys = keys.insert(
@@ -1320,6 +1321,16 @@ mod tests {
             code.replace('\n', " ").replace("quantity", "count")
         );
         assert_eq!(reasons(&t), [None, Some((Reason::Near, 0))]);
+    }
+
+    #[test]
+    fn tables_are_never_near_duplicates() {
+        let rows = "| Home | Away | Score | Venue | Date |\n|---|---|---|---|---|\n\
+                    | Ajax | PSV | 2-1 | Johan Cruijff Arena | Sunday |\n\
+                    | Feyenoord | AZ | 1-1 | De Kuip | Saturday |";
+        let edited = rows.replace("Saturday", "Friday");
+        let t = format!("{rows}\n\n{edited}\n\n{rows}\n");
+        assert_eq!(reasons(&t), [None, None, Some((Reason::Exact, 0))]);
     }
 
     #[test]

@@ -3,13 +3,13 @@
 //! A *line* ends at `\n` (a `\r` just before it belongs to the line ending). A line whose
 //! content is only whitespace is *blank*; runs of non-blank lines separated by blank lines
 //! are *blocks*. A [`Segment`] is one unit of comparison: either a whole block or one line of
-//! a block, depending on [`Unit`]. A fenced code block counts as one line, in every mode: its
-//! blank lines separate no blocks (see [`is_code`]).
+//! a block, depending on [`Unit`]. A fenced code block and a table count as one line, in every
+//! mode; a code block's blank lines separate no blocks (see [`is_verbatim`]).
 
 mod fence;
+mod tables;
 
-pub use fence::is_code;
-pub(crate) use fence::is_code_at;
+use std::ops::Range;
 
 use crate::bytes::{is, Finder};
 
@@ -56,10 +56,8 @@ pub struct Segment {
 /// would not have fitted, and the widest line is at least [`MIN_WRAP_WIDTH`] characters);
 /// else its lines are units.
 ///
-/// A fenced code block (from a line of three or more `` ` `` or `~` to one that closes it) is
-/// one unit in every mode, blank lines and all: its lines are code, which repeats lines
-/// without repeating anything, and a fence removed without its partner would turn the rest of
-/// the text into code.
+/// A fenced code block is one unit in every mode, blank lines and all, and so is a table (see
+/// [`is_verbatim`]). An opening fence that nothing closes is an ordinary line.
 ///
 /// Units come out in text order and never overlap; blank lines outside code fences belong to
 /// no unit.
@@ -101,8 +99,8 @@ fn lines(text: &str) -> Vec<Segment> {
     let mut block = 0;
     let mut start = 0;
     let mut newlines = Finder::new(bytes, |v| is(v, b'\n'));
-    // The lines that open or close code fences, by index into `lines`.
-    let mut fences = Vec::new();
+    // The lines that may be code fences or rows of tables, by index into `lines`.
+    let mut marks = Vec::new();
     for number in 1.. {
         let newline = newlines.next(start).unwrap_or(bytes.len());
         if start > bytes.len() || (newline == bytes.len() && start == bytes.len()) {
@@ -119,10 +117,8 @@ fn lines(text: &str) -> Vec<Segment> {
                 block += 1;
             }
         } else {
-            if fence::may_start(bytes[start]) {
-                if let Some(fence) = fence::Fence::of(&bytes[start..end]) {
-                    fences.push((lines.len(), fence));
-                }
+            if may_start_verbatim(bytes[start]) {
+                marks.push(lines.len());
             }
             lines.push(Segment {
                 start,
@@ -133,10 +129,80 @@ fn lines(text: &str) -> Vec<Segment> {
         }
         start = newline + 1;
     }
-    if !fences.is_empty() {
-        fence::join(&mut lines, &fences);
+    if !marks.is_empty() {
+        join_verbatim(text, &mut lines, marks);
     }
     lines
+}
+
+/// Makes each code block and each table among `lines` one of them (see [`is_verbatim`]);
+/// `marks` are the lines that may be fences or delimiter rows, by index into `lines`.
+fn join_verbatim(text: &str, lines: &mut Vec<Segment>, marks: Vec<usize>) {
+    let bytes = text.as_bytes();
+    let line = |s: &Segment| &bytes[s.start..s.end];
+    let fences: Vec<(usize, fence::Fence)> = (marks.iter())
+        .filter_map(|&i| Some((i, fence::Fence::of(line(&lines[i]))?)))
+        .collect();
+    let before = lines.len();
+    if !fences.is_empty() {
+        fence::join(lines, &fences);
+    }
+    // Delimiter rows inside code blocks are code, and past one the lines moved.
+    let delimiters: Vec<usize> = match lines.len() == before {
+        true => (marks.into_iter())
+            .filter(|&i| tables::is_delimiter_row(line(&lines[i])))
+            .collect(),
+        false => (0..lines.len())
+            .filter(|&i| tables::is_delimiter_row(line(&lines[i])))
+            .collect(),
+    };
+    if !delimiters.is_empty() {
+        tables::join(text, lines, &delimiters);
+    }
+}
+
+/// Whether a line or a unit starting with `byte` may be a code fence or a table: `` ` ``, `~`,
+/// `|`, or a space (of up to three). Asked of every line and every unit.
+#[inline(always)]
+fn may_start_verbatim(byte: u8) -> bool {
+    // A look in a table: four comparisons cost as much as the rest of finding a line.
+    const STARTS: [bool; 256] = {
+        let mut starts = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            starts[i] = matches!(i as u8, b'`' | b'~' | b'|' | b' ');
+            i += 1;
+        }
+        starts
+    };
+    STARTS[usize::from(byte)]
+}
+
+/// Whether a unit is a code listing (a fenced code block: a line of three or more `` ` `` or
+/// `~`, the code, and a line of the same character at least as long) or a table (Markdown's:
+/// a row starting with `|`, a delimiter row such as `|---|:--:|`, and the rows after it). Their
+/// lines are not paragraphs: lines of code and rows of a table repeat without repeating
+/// anything, and a fence removed without its partner would turn the rest of the text into
+/// code. So each is one unit in every mode, compared as it stands and never as a
+/// near-duplicate: two listings one token apart are two programs, two tables one cell apart
+/// two tables.
+pub fn is_verbatim(unit: &str) -> bool {
+    is_verbatim_at(unit, 0..unit.len())
+}
+
+/// [`is_verbatim`] for the unit at `range` of `text`.
+#[inline(always)]
+pub(crate) fn is_verbatim_at(text: &str, range: Range<usize>) -> bool {
+    // Its first byte rules out almost every unit.
+    text.as_bytes()
+        .get(range.start)
+        .is_some_and(|&b| may_start_verbatim(b))
+        && verbatim(&text[range])
+}
+
+#[cold]
+fn verbatim(unit: &str) -> bool {
+    fence::is_code(unit) || tables::is_table(unit)
 }
 
 /// Width of a line in characters.
@@ -144,14 +210,13 @@ pub fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Whether a line is too long for hard-wrapped prose; code fences, whose lines are code, do
-/// not count.
+/// Whether a line is too long for hard-wrapped prose; code fences and tables do not count.
 fn has_long_line(text: &str, lines: &[Segment]) -> bool {
     lines.iter().any(|l| {
-        let line = &text[l.start..l.end];
-        line.len() > MAX_WRAP_WIDTH
-            && width(line) > MAX_WRAP_WIDTH
-            && memchr::memchr(b'\n', line.as_bytes()).is_none()
+        l.end - l.start > MAX_WRAP_WIDTH && {
+            let line = &text[l.start..l.end];
+            width(line) > MAX_WRAP_WIDTH && memchr::memchr(b'\n', line.as_bytes()).is_none()
+        }
     })
 }
 
@@ -164,8 +229,8 @@ fn looks_wrapped(text: &str, block: &[Segment]) -> bool {
 /// Whether these lines (without line endings), as one block, read as one hard-wrapped
 /// paragraph; see [`segment`].
 pub fn lines_look_wrapped(lines: &[&str]) -> bool {
-    // A code fence is no line of prose.
-    if lines.iter().any(|l| is_code(l)) {
+    // A code fence or a table is no line of prose.
+    if lines.iter().any(|l| is_verbatim(l)) {
         return false;
     }
     let lines: Vec<&str> = lines.iter().map(|l| l.trim_end()).collect();
@@ -279,6 +344,30 @@ mod tests {
         let blocks: Vec<usize> = segment(t, Unit::Line).iter().map(|s| s.block).collect();
         assert_eq!(blocks, [0, 0, 0, 1]);
         assert_eq!(segment(t, Unit::Line)[3].line, 9);
+    }
+
+    #[test]
+    fn a_table_is_one_unit_in_every_mode() {
+        let table = "| Home | Away |\n|---|:-:|\n| Ajax | PSV |\n| Ajax | PSV |";
+        let t = format!("Results\n{table}\nAfter\n\n| not | a table |\n| Ajax | PSV |\n");
+        let want = [
+            "Results",
+            table,
+            "After",
+            "| not | a table |",
+            "| Ajax | PSV |",
+        ];
+        assert_eq!(texts(&t, Unit::Line), want);
+        assert_eq!(texts(&t, Unit::Auto), want);
+        assert_eq!(texts(&t, Unit::Paragraph).len(), 2);
+        // A table in a code block is code.
+        let code = format!("```\n{table}\n```");
+        assert_eq!(
+            texts(&format!("{code}\n{table}\n"), Unit::Line),
+            [&code, table]
+        );
+        // A delimiter row with no row above it, in its block, heads no table.
+        assert_eq!(texts("|---|\n| a |\n\n| b |\n|---|", Unit::Line).len(), 3);
     }
 
     #[test]

@@ -47,11 +47,13 @@ const PIECES: &[&str] = &[
     "Storm hits coast as thousands lose power overnight",
     "ＳＨＡＲＥ this article",
     "Advertisement",
-    // Code fences, and lines of code (see `fenced_code_goes_whole_or_stays_whole`).
+    // Code fences, lines of code, table rows (see `code_and_tables_go_whole_or_stay_whole`).
     "```",
     "```python",
     "~~~~",
     "import os",
+    "| Ajax | PSV |",
+    "|---|:-:|",
 ];
 
 /// A light edit of a piece, as sites make when they repeat a paragraph.
@@ -597,14 +599,14 @@ fn check_idempotent(text: &str, unit: Unit, threshold: f64) -> Result<(), TestCa
 }
 
 /// Pieces of [`PIECES`] on one line whose words (in any of their upper-case and period forms)
-/// occur in no other piece kept here: a document of them has nothing to remove. Code fences,
-/// which join the lines between them into one unit, are left out.
+/// occur in no other piece kept here: a document of them has nothing to remove. Code fences and
+/// table rows, which join other lines into one unit, are left out.
 fn disjoint_pieces() -> Vec<&'static str> {
     let mut words: HashSet<String> = HashSet::new();
     let mut seen_forms: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for &p in PIECES {
-        if p.contains(['\n', '\r']) || p.starts_with(['`', '~']) {
+        if p.contains(['\n', '\r']) || p.starts_with(['`', '~', '|']) {
             continue;
         }
         let forms = [Mutation::None, Mutation::Upper, Mutation::Period].map(|m| mutate(p, m));
@@ -701,8 +703,16 @@ const CODE_LINES: &[&str] = &[
     "```js",
 ];
 
-/// A document of prose pieces and fenced code listings (some repeated whole, some one line
-/// apart), with the byte range of each listing, from its opening fence to its closing one.
+/// Rows of tables: some repeat each other, one repeats a prose piece.
+const TABLE_ROWS: &[&str] = &[
+    "| Ajax | PSV | 2-1 |",
+    "| AZ | Twente | 0-0 |",
+    "| Share this article |",
+];
+
+/// A document of prose pieces, fenced code listings and tables (some repeated whole, some one
+/// line apart), with the byte range of each listing (from its opening fence to its closing
+/// one) and table.
 fn document_with_code() -> impl Strategy<Value = (String, Vec<Range<usize>>)> {
     let fence = prop::sample::select(&[("```", "```"), ("```rust", "```"), ("~~~", "~~~~")][..]);
     let listing = (
@@ -712,10 +722,20 @@ fn document_with_code() -> impl Strategy<Value = (String, Vec<Range<usize>>)> {
     let item = prop_oneof![
         // Fences of their own would pair with the listings' fences.
         piece()
-            .prop_filter("a fence", |p| !p.starts_with(['`', '~']))
+            .prop_filter("a fence or a row", |p| !p.starts_with(['`', '~', '|']))
             .prop_map(|p| (p, false)),
         listing.prop_map(|((open, close), body)| {
             (format!("{open}\n{}\n{close}", body.join("\n")), true)
+        }),
+        prop::collection::vec(prop::sample::select(TABLE_ROWS), 0..4).prop_map(|rows| {
+            let header = "| Home | Away | Score |\n|---|---|:-:|";
+            (
+                std::iter::once(header)
+                    .chain(rows)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                true,
+            )
         }),
     ];
     prop::collection::vec(item, 0..12).prop_flat_map(|items| {
@@ -853,10 +873,10 @@ proptest! {
         }
     }
 
-    /// A fenced code listing goes whole (as a repeat of an earlier listing as a whole) or stays
-    /// whole: no line of it goes alone, and no fence loses its partner.
+    /// A fenced code listing or a table goes whole (as a repeat of an earlier one as a whole) or
+    /// stays whole: no line of it goes alone, and no fence loses its partner.
     #[test]
-    fn fenced_code_goes_whole_or_stays_whole((text, listings) in document_with_code(), t in threshold()) {
+    fn code_and_tables_go_whole_or_stay_whole((text, listings) in document_with_code(), t in threshold()) {
         for unit in UNITS {
             let c = cleaner(unit, t).clean(&text);
             for listing in &listings {
@@ -868,7 +888,7 @@ proptest! {
                 );
             }
             for removal in c.removals() {
-                if removal.text.starts_with(['`', '~']) {
+                if removal.text.starts_with(['`', '~', '|']) {
                     prop_assert_ne!(removal.reason, Reason::Near, "{:?}: {:?}", unit, removal.text);
                 }
             }

@@ -7,8 +7,6 @@
 //! An opening fence that nothing closes is an ordinary line: scraped text is often cut short,
 //! and a stray fence must not keep the rest of a page from being cleaned.
 
-use std::ops::Range;
-
 use super::Segment;
 
 /// A line that can open or close a fenced code block: up to three spaces, then three or more
@@ -24,13 +22,6 @@ pub(super) struct Fence {
     opens: bool,
     /// Whether it can close a block: only whitespace follows.
     closes: bool,
-}
-
-/// Whether a line starting with `byte` may be a fence: `` ` ``, `~` or a space (of up to
-/// three). Asked of every line of every text.
-#[inline(always)]
-pub(super) fn may_start(byte: u8) -> bool {
-    matches!(byte, b'`' | b'~' | b' ')
 }
 
 impl Fence {
@@ -50,25 +41,8 @@ impl Fence {
     }
 }
 
-/// Whether a unit starts with a line that opens a fenced code block and goes on past it: a
-/// code listing, which is compared as it stands, never as a near-duplicate (two listings one
-/// token apart are two programs).
-pub fn is_code(unit: &str) -> bool {
-    is_code_at(unit, 0..unit.len())
-}
-
-/// [`is_code`] for the unit at `range` of `text`.
-#[inline(always)]
-pub(crate) fn is_code_at(text: &str, range: Range<usize>) -> bool {
-    // Asked of every unit: its first byte rules out almost all of them.
-    text.as_bytes()
-        .get(range.start)
-        .is_some_and(|&b| may_start(b))
-        && opens_code(&text[range])
-}
-
-#[cold]
-fn opens_code(unit: &str) -> bool {
+/// Whether a unit starts with a line that opens a fenced code block and goes on past it.
+pub(super) fn is_code(unit: &str) -> bool {
     memchr::memchr(b'\n', unit.as_bytes()).is_some_and(|newline| {
         let line = unit[..newline].trim_end_matches('\r');
         Fence::of(line.as_bytes()).is_some_and(|f| f.opens)

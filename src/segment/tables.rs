@@ -1,0 +1,109 @@
+//! Tables (Markdown, GitHub's kind): a header row, a delimiter row (`|---|:--:|`), then the
+//! rows, every line starting with `|`. Rows repeat within a table without repeating anything
+//! (a return match with the same score, two days with the same opening hours), and a row
+//! removed from a table shifts what the rest of it says. So a table is one unit: kept or
+//! removed whole.
+
+use super::Segment;
+
+/// Whether `line` (without its line ending) is a table's delimiter row: up to three spaces,
+/// then `|`, and nothing but `|`, `-`, `:` and spaces or tabs, with at least one `-`.
+pub(super) fn is_delimiter_row(line: &[u8]) -> bool {
+    row(line).is_some_and(|row| {
+        row.contains(&b'-')
+            && row
+                .iter()
+                .all(|&b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
+    })
+}
+
+/// The line from its `|` on, when it is a table row: up to three spaces, then `|`.
+fn row(line: &[u8]) -> Option<&[u8]> {
+    let indent = line.iter().take(4).take_while(|&&b| b == b' ').count();
+    line.get(indent..)
+        .filter(|row| indent <= 3 && row.first() == Some(&b'|'))
+}
+
+/// Whether a unit is a table: a row, then a delimiter row (see [`is_delimiter_row`]).
+pub(super) fn is_table(unit: &str) -> bool {
+    let mut lines = unit
+        .split('\n')
+        .map(|l| l.trim_end_matches('\r').as_bytes());
+    let (Some(header), Some(delimiter)) = (lines.next(), lines.next()) else {
+        return false;
+    };
+    row(header).is_some() && is_delimiter_row(delimiter)
+}
+
+/// Makes each table of `lines` (its header row, its delimiter row, and the rows after it in
+/// the same block) one unit. `delimiters` are the indices into `lines` of the delimiter rows,
+/// in order. Lines that hold more than one line (code fences) are no rows.
+pub(super) fn join(text: &str, lines: &mut Vec<Segment>, delimiters: &[usize]) {
+    let is_row = |s: &Segment| {
+        let line = &text.as_bytes()[s.start..s.end];
+        row(line).is_some() && memchr::memchr(b'\n', line).is_none()
+    };
+    // (header, last row) for each table, in order.
+    let mut tables: Vec<(usize, usize)> = Vec::new();
+    for &d in delimiters {
+        let Some(header) = d.checked_sub(1) else {
+            continue;
+        };
+        let block = lines[d].block;
+        let fresh = tables.last().is_none_or(|&(_, last)| last < header);
+        if !fresh || lines[header].block != block || !is_row(&lines[header]) || !is_row(&lines[d]) {
+            continue;
+        }
+        let rows = lines[d + 1..]
+            .iter()
+            .take_while(|s| s.block == block && is_row(s))
+            .count();
+        tables.push((header, d + rows));
+    }
+    if tables.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    let mut tables = tables.iter().peekable();
+    let mut i = 0;
+    while i < lines.len() {
+        match tables.next_if(|&&(header, _)| header == i) {
+            Some(&(header, last)) => {
+                out.push(Segment {
+                    end: lines[last].end,
+                    ..lines[header]
+                });
+                i = last + 1;
+            }
+            None => {
+                out.push(lines[i]);
+                i += 1;
+            }
+        }
+    }
+    *lines = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_rows() {
+        for yes in ["|---|", "| --- | :-: |", "  |:--|--:|", "|-"] {
+            assert!(is_delimiter_row(yes.as_bytes()), "{yes:?}");
+        }
+        for no in ["---", "| a |", "|:|", "    |---|", "|--- x", ""] {
+            assert!(!is_delimiter_row(no.as_bytes()), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn tables() {
+        assert!(is_table("| a | b |\n|---|---|\n| 1 | 2 |"));
+        assert!(is_table("| a |\r\n| -- |"));
+        assert!(!is_table("| a | b |"));
+        assert!(!is_table("| a |\n| b |"));
+        assert!(!is_table("Text\n|---|"));
+    }
+}
