@@ -9,7 +9,8 @@
 //!    their last two, and for long units MinHash bands) are candidates; those whose 64-bit word
 //!    sketch shows they lack too many of the unit's words are passed over, and the most
 //!    promising are confirmed by the exact [`similarity`] and by [`same_facts`]. Only units of at
-//!    least [`MIN_NEAR_WORDS`] words take part, and no code listing or table ([`crate::segment::is_verbatim`]).
+//!    least [`MIN_NEAR_WORDS`] words take part, and no code listing or table
+//!    ([`crate::segment::is_verbatim`]).
 //!
 //! Every unit is looked up in hash tables a constant number of times (at most
 //! [`MAX_CANDIDATES`] confirmations, buckets capped at [`BUCKET_CAP`] and [`ENDS_BUCKET_CAP`]

@@ -90,8 +90,8 @@ pub fn segment(text: &str, unit: Unit) -> Vec<Segment> {
     out
 }
 
-/// The non-blank lines of `text`, each with the index of its block; a fenced code block is
-/// one of them.
+/// The non-blank lines of `text`, each with the index of its block; a fenced code block or a
+/// table is one of them.
 fn lines(text: &str) -> Vec<Segment> {
     let bytes = text.as_bytes();
     // Lines of scraped text are some tens of bytes long: most texts need no more room.
