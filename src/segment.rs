@@ -143,12 +143,10 @@ fn join_verbatim(text: &str, lines: &mut Vec<Segment>, marks: Vec<usize>) {
     let fences: Vec<(usize, fence::Fence)> = (marks.iter())
         .filter_map(|&i| Some((i, fence::Fence::of(line(&lines[i]))?)))
         .collect();
-    let before = lines.len();
-    if !fences.is_empty() {
-        fence::join(lines, &fences);
-    }
+    let code = fence::blocks(&fences);
+    join(lines, &code);
     // Delimiter rows inside code blocks are code, and past one the lines moved.
-    let delimiters: Vec<usize> = match lines.len() == before {
+    let delimiters: Vec<usize> = match code.is_empty() {
         true => (marks.into_iter())
             .filter(|&i| tables::is_delimiter_row(line(&lines[i])))
             .collect(),
@@ -156,9 +154,35 @@ fn join_verbatim(text: &str, lines: &mut Vec<Segment>, marks: Vec<usize>) {
             .filter(|&i| tables::is_delimiter_row(line(&lines[i])))
             .collect(),
     };
-    if !delimiters.is_empty() {
-        tables::join(text, lines, &delimiters);
+    let tables = tables::tables(text, lines, &delimiters);
+    join(lines, &tables);
+}
+
+/// Makes each run of `lines` given by `runs` (first and last index, in order) one line, and
+/// numbers the blocks again: blank lines inside a run separate nothing.
+fn join(lines: &mut Vec<Segment>, runs: &[(usize, usize)]) {
+    if runs.is_empty() {
+        return;
     }
+    let mut out = Vec::with_capacity(lines.len());
+    // Blocks that the runs so far have joined into others.
+    let mut joined = 0;
+    let mut runs = runs.iter().peekable();
+    let mut i = 0;
+    while i < lines.len() {
+        let (first, last) = runs
+            .next_if(|&&(first, _)| first == i)
+            .map_or((i, i), |&run| run);
+        let (a, b) = (lines[first], lines[last]);
+        out.push(Segment {
+            end: b.end,
+            block: a.block - joined,
+            ..a
+        });
+        joined += b.block - a.block;
+        i = last + 1;
+    }
+    *lines = out;
 }
 
 /// Whether a line or a unit starting with `byte` may be a code fence or a table: `` ` ``, `~`,

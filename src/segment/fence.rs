@@ -7,8 +7,6 @@
 //! An opening fence that nothing closes is an ordinary line: scraped text is often cut short,
 //! and a stray fence must not keep the rest of a page from being cleaned.
 
-use super::Segment;
-
 /// A line that can open or close a fenced code block: up to three spaces, then three or more
 /// backticks or tildes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,47 +47,11 @@ pub(super) fn is_code(unit: &str) -> bool {
     })
 }
 
-/// Makes each fenced code block of `lines` (its opening line, its closing line, and every line
-/// between) one unit, and numbers the blocks again: blank lines inside a fence separate
-/// nothing. `marks` are the lines that are fences, as (index into `lines`, fence), in order.
-pub(super) fn join(lines: &mut Vec<Segment>, marks: &[(usize, Fence)]) {
-    let pairs = pairs(marks);
-    if pairs.is_empty() {
-        return;
-    }
-    let mut out = Vec::with_capacity(lines.len());
-    // Blocks that the fences so far have joined into others.
-    let mut joined = 0;
-    let mut pairs = pairs.iter().peekable();
-    let mut i = 0;
-    while i < lines.len() {
-        match pairs.next_if(|&&(open, _)| open == i) {
-            Some(&(open, close)) => {
-                let (first, last) = (lines[open], lines[close]);
-                out.push(Segment {
-                    end: last.end,
-                    block: first.block - joined,
-                    ..first
-                });
-                joined += last.block - first.block;
-                i = close + 1;
-            }
-            None => {
-                out.push(Segment {
-                    block: lines[i].block - joined,
-                    ..lines[i]
-                });
-                i += 1;
-            }
-        }
-    }
-    *lines = out;
-}
-
-/// The fenced code blocks among `marks`, as (opening, closing) indices into the lines, in
-/// order. Inside a block, a fence line is code; an opening line that nothing closes is not a
-/// fence. Linear in the number of marks, however they are arranged.
-fn pairs(marks: &[(usize, Fence)]) -> Vec<(usize, usize)> {
+/// The fenced code blocks among the lines, as (opening, closing) indices into them, in order;
+/// `marks` are the lines that are fences, as (index, fence), in order. Inside a block, a fence
+/// line is code; an opening line that nothing closes is not a fence. Linear in the number of
+/// marks, however they are arranged.
+pub(super) fn blocks(marks: &[(usize, Fence)]) -> Vec<(usize, usize)> {
     let mut closers = [Closers::new(marks, b'`'), Closers::new(marks, b'~')];
     let mut out = Vec::new();
     let mut i = 0;
@@ -182,7 +144,7 @@ mod tests {
         let marks: Vec<(usize, Fence)> = (lines.iter().enumerate())
             .filter_map(|(i, l)| Some((i, Fence::of(l.as_bytes())?)))
             .collect();
-        pairs(&marks)
+        blocks(&marks)
     }
 
     #[test]

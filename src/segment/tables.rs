@@ -35,15 +35,15 @@ pub(super) fn is_table(unit: &str) -> bool {
     row(header).is_some() && is_delimiter_row(delimiter)
 }
 
-/// Makes each table of `lines` (its header row, its delimiter row, and the rows after it in
-/// the same block) one unit. `delimiters` are the indices into `lines` of the delimiter rows,
-/// in order. Lines that hold more than one line (code fences) are no rows.
-pub(super) fn join(text: &str, lines: &mut Vec<Segment>, delimiters: &[usize]) {
+/// The tables among `lines`, as (header row, last row) indices into them, in order: a header
+/// row, its delimiter row, and the rows after it in the same block. `delimiters` are the
+/// indices of the delimiter rows, in order. Lines that hold more than one line (code blocks)
+/// are no rows.
+pub(super) fn tables(text: &str, lines: &[Segment], delimiters: &[usize]) -> Vec<(usize, usize)> {
     let is_row = |s: &Segment| {
         let line = &text.as_bytes()[s.start..s.end];
         row(line).is_some() && memchr::memchr(b'\n', line).is_none()
     };
-    // (header, last row) for each table, in order.
     let mut tables: Vec<(usize, usize)> = Vec::new();
     for &d in delimiters {
         let Some(header) = d.checked_sub(1) else {
@@ -60,28 +60,7 @@ pub(super) fn join(text: &str, lines: &mut Vec<Segment>, delimiters: &[usize]) {
             .count();
         tables.push((header, d + rows));
     }
-    if tables.is_empty() {
-        return;
-    }
-    let mut out = Vec::with_capacity(lines.len());
-    let mut tables = tables.iter().peekable();
-    let mut i = 0;
-    while i < lines.len() {
-        match tables.next_if(|&&(header, _)| header == i) {
-            Some(&(header, last)) => {
-                out.push(Segment {
-                    end: lines[last].end,
-                    ..lines[header]
-                });
-                i = last + 1;
-            }
-            None => {
-                out.push(lines[i]);
-                i += 1;
-            }
-        }
-    }
-    *lines = out;
+    tables
 }
 
 #[cfg(test)]
