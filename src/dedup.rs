@@ -727,7 +727,12 @@ impl Index {
             // two has are the other's site suffix.
             let sim = match near_one_edit((kept, kept_order), (words, order), threshold) {
                 Some((sim, false)) => sim,
-                Some((sim, true)) if self.only_site_suffix(text, e, kept, (words, sources)) => sim,
+                Some((sim, true))
+                    if self.only_site_suffix(text, e, kept, (words, sources))
+                        || self.only_letters_added(text, e, kept, (words, sources)) =>
+                {
+                    sim
+                }
                 _ => continue,
             };
             // One word replaced in a short unit: a spelling of the same word, or another line.
@@ -765,6 +770,46 @@ impl Index {
             _ => None,
         };
         only_site_suffix((kept, kept_raw), (query, query_raw))
+    }
+
+    /// Whether the kept entry `e`, whose words are `kept`, and a unit whose words are `query`,
+    /// the words of the ranges `sources` of `text`, differ only in Chinese or Japanese
+    /// characters added at one place (see [`only_letters_added`]). Asked only of a match a
+    /// fact refused: it normalizes the raw text again.
+    #[cold]
+    #[inline(never)]
+    fn only_letters_added(
+        &self,
+        text: &str,
+        e: usize,
+        kept: &Words,
+        (query, sources): (&Words, &[Range<usize>]),
+    ) -> bool {
+        let Some((query_longer, _)) = added_at(kept, query) else {
+            return false;
+        };
+        // Most refused matches are in other scripts: a look at the bytes of the longer unit,
+        // eight at a time while they are ASCII, rules them out before any normalizing.
+        let unspaced = |range: &Range<usize>| {
+            let bytes = &text.as_bytes()[range.clone()];
+            !bytes.is_ascii() && bytes.iter().any(|&b| may_be_unspaced(b))
+        };
+        let longer = match query_longer {
+            true => sources,
+            false => std::slice::from_ref(&self.entries[e].range),
+        };
+        if !longer.iter().any(unspaced) {
+            return false;
+        }
+        let mut own = Normalized::default();
+        let kept_text = match self.rests.get(&e) {
+            Some(rest) => rest,
+            None => {
+                normalize_into(&text[self.entries[e].range.clone()], &mut own);
+                &own
+            }
+        };
+        only_letters_added((kept, kept_text), (query, &with_text(text, sources)))
     }
 
     /// Whether the word at `at` of the kept entry `e` and of a unit made of the ranges
@@ -1012,7 +1057,9 @@ pub fn near_in_text(a: (&Words, &str), b: (&Words, &str), threshold: f64) -> Opt
     }
     let sim = match near_one_edit((a.0, &Order::new()), (b.0, &Order::new()), threshold)? {
         (sim, false) => sim,
-        (sim, true) => only_site_suffix((a.0, Some(a.1)), (b.0, Some(b.1))).then_some(sim)?,
+        (sim, true) => (only_site_suffix((a.0, Some(a.1)), (b.0, Some(b.1)))
+            || only_letters_added((a.0, &normalize(a.1)), (b.0, &normalize(b.1))))
+        .then_some(sim)?,
     };
     match replaced_word(&a.0.hashes, &b.0.hashes) {
         Some(at) => variant_at((&normalize(a.1), &normalize(b.1)), at).then_some(sim),
@@ -1144,6 +1191,75 @@ fn only_site_suffix(a: (&Words, Option<&str>), b: (&Words, Option<&str>)) -> boo
     shorter.len() < longer.len()
         && longer.hashes.starts_with(&shorter.hashes)
         && raw.is_some_and(|raw| is_site_suffix(raw, &longer.hashes, shorter.len()))
+}
+
+/// Where the longer of two units has words the shorter lacks, added at one place: whether `b`
+/// is the longer, and the range of its words that were added. None when neither is the other
+/// with words added.
+fn added_at(a: &Words, b: &Words) -> Option<(bool, Range<usize>)> {
+    let b_longer = a.len() < b.len();
+    let (shorter, longer) = match b_longer {
+        true => (a, b),
+        false => (b, a),
+    };
+    let (start, end) = common_ends(&shorter.hashes, &longer.hashes);
+    (shorter.len() < longer.len() && start + end == shorter.len())
+        .then(|| (b_longer, start..longer.len() - end))
+}
+
+/// Where characters are words, the shorter of two units needs this many to be the other with
+/// characters added, as an English line needs [`MIN_NEAR_WORDS`]: "日本経済新聞 電子版" (9) and
+/// "日本経済新聞 電子版について" ("About …") are two links.
+const MIN_UNSPACED_WORDS: usize = 10;
+
+/// Whether two units, each normalized with its text, differ only in words added at one place
+/// whose facts are all Chinese or Japanese characters (see [`unspaced_letter`]): "…于下月…" /
+/// "…于下个月…", "…来月開業…" / "…来月に開業…", a headline and the same with "- 新浪新闻" after
+/// it. There every character is a word, and a word of one character is a label
+/// ([`crate::normalize::is_label`]), which would refuse every such pair. A character replaced
+/// stays a fact ("北京" / "上海": without capitals, a name cannot be told from a word), and so
+/// does an added numeral or negation ("三人" / "三十人", "同意" / "不同意"). The shorter unit
+/// needs [`MIN_UNSPACED_WORDS`] words.
+fn only_letters_added(
+    (a, a_text): (&Words, &Normalized),
+    (b, b_text): (&Words, &Normalized),
+) -> bool {
+    let Some((b_longer, added)) = added_at(a, b) else {
+        return false;
+    };
+    let (longer, text) = match b_longer {
+        true => (b, b_text),
+        false => (a, a_text),
+    };
+    if longer.len() - added.len() < MIN_UNSPACED_WORDS {
+        return false;
+    }
+    (added.clone().zip(text.words().skip(added.start)))
+        .all(|(i, word)| !longer.fact(i) || unspaced_letter(word))
+}
+
+/// Whether `byte` may begin a character that [`unspaced_letter`] takes, as the raw text has
+/// it: those from U+3000 to U+9FFF begin with `E3` to `E9`, the compatibility ideographs
+/// (which NFKC makes ideographs) with `EF`, those of the planes beyond with `F0`.
+fn may_be_unspaced(byte: u8) -> bool {
+    matches!(byte, 0xE3..=0xE9 | 0xEF | 0xF0)
+}
+
+/// Whether a word is one Chinese or Japanese character that is neither a numeral nor a
+/// negation: a Han ideograph, or a kana (scripts written without spaces, where each character
+/// is a word of its own).
+fn unspaced_letter(word: &str) -> bool {
+    /// Numerals and negations, which are facts however they are written.
+    const FACTS: &str =
+        "〇零一二三四五六七八九十百千万萬亿億兆两兩半几幾第不没沒无無非未否别別莫勿";
+    let mut chars = word.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{3ffff}')
+        && !c.is_numeric()
+        && !FACTS.contains(c)
 }
 
 /// Up to this many words between the common ends (of both units together), [`near_one_edit`]
@@ -1322,6 +1438,67 @@ mod tests {
             code.replace('\n', " ").replace("quantity", "count")
         );
         assert_eq!(reasons(&t), [None, Some((Reason::Near, 0))]);
+    }
+
+    /// Chinese and Japanese lines with characters added at one place are near-duplicates,
+    /// though each character is a one-character word, a label; with a character replaced, or
+    /// a numeral or negation added, they are not.
+    #[test]
+    fn characters_added_in_chinese_and_japanese() {
+        let pairs = [
+            (
+                "北京市政府今天宣布地铁新线将于下月正式开通运营",
+                "北京市政府今天宣布地铁新线将于下个月正式开通运营",
+                true,
+            ),
+            (
+                "北京地铁新线今天开通运营",
+                "北京地铁新线今天开通运营 - 新浪新闻",
+                true,
+            ),
+            (
+                "東京都は本日、新しい地下鉄路線が来月開業すると発表した",
+                "東京都は本日、新しい地下鉄路線が来月に開業すると発表した",
+                true,
+            ),
+            // A character replaced: a name, for all one knows.
+            (
+                "北京市政府今天宣布地铁新线将于下月正式开通运营，预计每天客流十万人次",
+                "上海市政府今天宣布地铁新线将于下月正式开通运营，预计每天客流十万人次",
+                false,
+            ),
+            // A numeral or a negation added.
+            (
+                "警方说这起交通事故造成三人死亡",
+                "警方说这起交通事故造成三十人死亡",
+                false,
+            ),
+            (
+                "市长表示他同意这个新的预算方案",
+                "市长表示他不同意这个新的预算方案",
+                false,
+            ),
+            // Too short to tell a repeat from another link.
+            ("日本経済新聞 電子版", "日本経済新聞 電子版について", false),
+            // Latin letters and digits added stay facts.
+            (
+                "北京地铁新线今天开通运营",
+                "北京地铁新线今天开通运营 A",
+                false,
+            ),
+            (
+                "北京地铁新线今天开通运营",
+                "北京地铁新线今天开通运营 2",
+                false,
+            ),
+        ];
+        for (a, b, same) in pairs {
+            let t = format!("{a}\n{b}\n");
+            let want = [None, same.then_some((Reason::Near, 0))];
+            assert_eq!(reasons(&t), want, "{a} / {b}");
+            let in_text = near_in_text((&words(a), a), (&words(b), b), 0.8);
+            assert_eq!(in_text.is_some(), same, "near_in_text: {a} / {b}");
+        }
     }
 
     #[test]
