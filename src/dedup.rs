@@ -26,7 +26,7 @@ use std::ops::Range;
 use crate::buckets::Buckets;
 use crate::fingerprint::{hash, is_site_suffix, near_keys, words_key, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
-use crate::segment::{is_verbatim_at, lines_look_wrapped, width, Segment, MAX_WRAP_WIDTH};
+use crate::segment::{is_long_line, is_verbatim_at, lines_look_wrapped, Segment};
 use ahead::{Ahead, MadeAhead};
 
 /// Why a unit was removed.
@@ -182,15 +182,6 @@ pub fn decide(
     let_go_if_large(&mut index.near.get_mut().entry_words);
     INDEX.with_borrow_mut(|slot| *slot = index);
     decisions
-}
-
-/// Whether `text` at `s` is a line too long for hard-wrapped prose.
-fn is_long_line(text: &str, s: &Segment) -> bool {
-    let t = &text[s.start..s.end];
-    // Over four bytes per character, more bytes than that are more characters too.
-    t.len() > MAX_WRAP_WIDTH
-        && (t.len() > 4 * MAX_WRAP_WIDTH || width(t) > MAX_WRAP_WIDTH)
-        && memchr::memchr(b'\n', t.as_bytes()).is_none()
 }
 
 /// [`decide`] under way: its text and settings, the index, and the units decided so far.

@@ -234,14 +234,20 @@ pub fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Whether a line is too long for hard-wrapped prose; code fences and tables do not count.
 fn has_long_line(text: &str, lines: &[Segment]) -> bool {
-    lines.iter().any(|l| {
-        l.end - l.start > MAX_WRAP_WIDTH && {
-            let line = &text[l.start..l.end];
-            width(line) > MAX_WRAP_WIDTH && memchr::memchr(b'\n', line.as_bytes()).is_none()
-        }
-    })
+    lines.iter().any(|l| is_long_line(text, l))
+}
+
+/// Whether `text` at `s` is a line too long for hard-wrapped prose; code blocks and tables,
+/// which hold more than one line, are not.
+pub(crate) fn is_long_line(text: &str, s: &Segment) -> bool {
+    // The length first: most lines are short, and slicing the text checks char boundaries.
+    s.end - s.start > MAX_WRAP_WIDTH && {
+        let t = &text[s.start..s.end];
+        // Over four bytes per character, more bytes than that are more characters too.
+        (t.len() > 4 * MAX_WRAP_WIDTH || width(t) > MAX_WRAP_WIDTH)
+            && memchr::memchr(b'\n', t.as_bytes()).is_none()
+    }
 }
 
 /// Whether a block of several lines reads as one hard-wrapped paragraph.
