@@ -793,13 +793,7 @@ impl Index {
             return false;
         }
         let mut own = Normalized::default();
-        let kept_text = match self.rests.get(&e) {
-            Some(rest) => rest,
-            None => {
-                normalize_into(&text[self.entries[e].range.clone()], &mut own);
-                &own
-            }
-        };
+        let kept_text = self.normalized_text(text, e, &mut own);
         only_letters_added((kept, kept_text), (query, &with_text(text, sources)))
     }
 
@@ -817,14 +811,25 @@ impl Index {
         sources: &[Range<usize>],
     ) -> bool {
         let mut own = Normalized::default();
-        let kept = match self.rests.get(&e) {
+        let kept = self.normalized_text(text, e, &mut own);
+        variant_at((kept, &with_text(text, sources)), (at_kept, at_query))
+    }
+
+    /// Entry `e` normalized with its text: the kept rest of its block, or its range of `text`
+    /// normalized into `own`.
+    fn normalized_text<'a>(
+        &'a self,
+        text: &str,
+        e: usize,
+        own: &'a mut Normalized,
+    ) -> &'a Normalized {
+        match self.rests.get(&e) {
             Some(rest) => rest,
             None => {
-                normalize_into(&text[self.entries[e].range.clone()], &mut own);
-                &own
+                normalize_into(&text[self.entries[e].range.clone()], own);
+                own
             }
-        };
-        variant_at((kept, &with_text(text, sources)), (at_kept, at_query))
+        }
     }
 
     /// Adds entry `id`, whose words are `normalized`, to the buckets of its keys.
