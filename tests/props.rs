@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use paradedup::normalize::normalize;
 use paradedup::render::{self, DiffStyle, Report};
+use paradedup::segment::{width, MAX_WRAP_WIDTH};
 use paradedup::{Cleaned, Cleaner, Decision, Reason, Unit};
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError};
@@ -479,11 +480,17 @@ fn check_first_occurrence(
         );
     }
     // Kept units with words are pairwise different after normalization: a second one would have
-    // been found in the index.
+    // been found in the index. Except in Auto the text's first line too long for wrapped prose,
+    // which stays whatever it repeats (a code block's line is not measured): without it, a
+    // second run would read the text as hard-wrapped and cut it otherwise.
+    let first_long = segs.iter().position(|s| {
+        let line = &text[s.start..s.end];
+        unit == Unit::Auto && !line.contains('\n') && width(line) > MAX_WRAP_WIDTH
+    });
     let mut seen = HashSet::new();
-    for (s, d) in segs.iter().zip(decisions) {
+    for (k, (s, d)) in segs.iter().zip(decisions).enumerate() {
         let n = normalize(&text[s.start..s.end]);
-        if *d == Decision::Keep && !n.is_empty() {
+        if *d == Decision::Keep && !n.is_empty() && Some(k) != first_long {
             prop_assert!(
                 seen.insert(n.text),
                 "kept twice: {:?}",
