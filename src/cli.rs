@@ -110,8 +110,8 @@ pub struct Args {
     /// What to compare: `line` (one paragraph per line), `paragraph` (blocks between blank
     /// lines), or `auto`: lines when any line is longer than 100 characters, else blocks that
     /// look hard-wrapped are paragraphs and other blocks are cut into lines. A fenced code
-    /// block (``` or ~~~) and a Markdown table (| a | b | over |---|---|) are one unit in
-    /// every mode.
+    /// block (``` or ~~~) and a Markdown table (| a | b | over |---|---|, outer pipes
+    /// optional) are one unit in every mode.
     #[arg(long, value_enum, default_value_t = UnitArg::Auto, value_name = "UNIT")]
     pub unit: UnitArg,
 

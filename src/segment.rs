@@ -185,16 +185,17 @@ fn join(lines: &mut Vec<Segment>, runs: &[(usize, usize)]) {
     *lines = out;
 }
 
-/// Whether a line or a unit starting with `byte` may be a code fence or a table: `` ` ``, `~`,
-/// `|`, or a space (of up to three). Asked of every line and every unit.
+/// Whether a line or a unit starting with `byte` may be a code fence, a table's delimiter row
+/// or a table that starts with a pipe: `` ` ``, `~`, `|`, `-`, `:`, or a space (of up to
+/// three). Asked of every line and every unit.
 #[inline(always)]
 fn may_start_verbatim(byte: u8) -> bool {
-    // A look in a table: four comparisons cost as much as the rest of finding a line.
+    // A look in a table: six comparisons cost as much as the rest of finding a line.
     const STARTS: [bool; 256] = {
         let mut starts = [false; 256];
         let mut i = 0;
         while i < 256 {
-            starts[i] = matches!(i as u8, b'`' | b'~' | b'|' | b' ');
+            starts[i] = matches!(i as u8, b'`' | b'~' | b'|' | b'-' | b':' | b' ');
             i += 1;
         }
         starts
@@ -204,10 +205,10 @@ fn may_start_verbatim(byte: u8) -> bool {
 
 /// Whether a unit is a code listing (a fenced code block: a line of three or more `` ` `` or
 /// `~`, the code, and a line of the same character at least as long) or a table (Markdown's:
-/// a row starting with `|`, a delimiter row such as `|---|:--:|`, and the rows after it). Their
-/// lines are not paragraphs: lines of code and rows of a table repeat without repeating
-/// anything, and a fence removed without its partner would turn the rest of the text into
-/// code. So each is one unit in every mode, compared as it stands and never as a
+/// a row with a `|`, a delimiter row such as `|---|:--:|` or `---|---`, and the rows after
+/// it). Their lines are not paragraphs: lines of code and rows of a table repeat without
+/// repeating anything, and a fence removed without its partner would turn the rest of the text
+/// into code. So each is one unit in every mode, compared as it stands and never as a
 /// near-duplicate: two listings one token apart are two programs, two tables one cell apart
 /// two tables.
 pub fn is_verbatim(unit: &str) -> bool {
@@ -215,9 +216,19 @@ pub fn is_verbatim(unit: &str) -> bool {
 }
 
 /// [`is_verbatim`] for the unit at `range` of `text`.
-#[inline(always)]
 pub(crate) fn is_verbatim_at(text: &str, range: Range<usize>) -> bool {
-    // Its first byte rules out almost every unit.
+    starts_verbatim(text, range.clone()) || {
+        let unit = &text[range];
+        tables::may_be_table(unit.as_bytes()) && tables::is_table(unit)
+    }
+}
+
+/// [`is_verbatim_at`] for every code block and for the tables whose first byte may start one
+/// (a `|`, a space): a look at that byte rules out almost every unit. A table whose header row
+/// starts otherwise (`Home | Away` over `---|---`) is one it misses; finding those takes a look
+/// for the unit's second line.
+#[inline(always)]
+pub(crate) fn starts_verbatim(text: &str, range: Range<usize>) -> bool {
     text.as_bytes()
         .get(range.start)
         .is_some_and(|&b| may_start_verbatim(b))
@@ -398,6 +409,33 @@ mod tests {
         );
         // A delimiter row with no row above it, in its block, heads no table.
         assert_eq!(texts("|---|\n| a |\n\n| b |\n|---|", Unit::Line).len(), 3);
+    }
+
+    #[test]
+    fn a_table_without_outer_pipes_is_one_unit() {
+        // As html2text writes tables: no outer pipes, two spaces before each line break.
+        let table = "Team | Score  \n---|---  \nReds | 3  \nBlues | 1  ";
+        let t = format!("Results\n\n{table}\n\nAfter\n- a list item\n- another | item\n");
+        let want = [
+            "Results",
+            table,
+            "After",
+            "- a list item",
+            "- another | item",
+        ];
+        assert_eq!(texts(&t, Unit::Line), want);
+        assert_eq!(texts(&t, Unit::Auto), want);
+        // A rule under a line is no delimiter row, nor a pipe above one: each is a line.
+        for t in [
+            "Team | Score\n---\n",
+            "Team\n--|--\n",
+            "Team | Score\n- | x\n",
+        ] {
+            assert_eq!(texts(t, Unit::Line).len(), 2, "{t:?}");
+        }
+        assert!(is_verbatim(table));
+        assert!(!is_verbatim("Team | Score\n---"));
+        assert!(!is_verbatim("A line\n- a list item | with a pipe"));
     }
 
     #[test]

@@ -1,27 +1,43 @@
 //! Tables (Markdown, GitHub's kind): a header row, a delimiter row (`|---|:--:|`), then the
-//! rows, every line starting with `|`. Rows repeat within a table without repeating anything
-//! (a return match with the same score, two days with the same opening hours), and a row
-//! removed from a table shifts what the rest of it says. So a table is one unit: kept or
-//! removed whole.
+//! rows. The outer pipes are optional: extractors such as html2text write `Team | Score` over
+//! `---|---`. Rows repeat within a table without repeating anything (a return match with the
+//! same score, two days with the same opening hours), and a row removed from a table shifts
+//! what the rest of it says; a second table with the same columns would lose its header. So a
+//! table is one unit: kept or removed whole.
 
 use super::Segment;
 
 /// Whether `line` (without its line ending) is a table's delimiter row: up to three spaces,
-/// then `|`, and nothing but `|`, `-`, `:` and spaces or tabs, with at least one `-`.
+/// then nothing but `|`, `-`, `:` and spaces or tabs, with at least one `|` and one `-`
+/// (`---` alone is a rule, not a table).
 pub(super) fn is_delimiter_row(line: &[u8]) -> bool {
-    row(line).is_some_and(|row| {
-        row.contains(&b'-')
+    let indent = line.iter().take(4).take_while(|&&b| b == b' ').count();
+    line.get(indent..).is_some_and(|row| {
+        indent <= 3
+            && matches!(row.first(), Some(b'|' | b'-' | b':'))
+            && row.contains(&b'-')
+            && row.contains(&b'|')
             && row
                 .iter()
                 .all(|&b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
     })
 }
 
-/// The line from its `|` on, when it is a table row: up to three spaces, then `|`.
-fn row(line: &[u8]) -> Option<&[u8]> {
-    let indent = line.iter().take(4).take_while(|&&b| b == b' ').count();
-    line.get(indent..)
-        .filter(|row| indent <= 3 && row.first() == Some(&b'|'))
+/// Whether `line` can be a table row: it has a `|` (a row of one cell has its outer pipes).
+fn is_row(line: &[u8]) -> bool {
+    memchr::memchr(b'|', line).is_some()
+}
+
+/// Whether the second line of `unit` may be a delimiter row: it starts, after up to three
+/// spaces, with `|`, `-` or `:`. Asked of units that do not start like a table's first row
+/// would with its outer pipes, to rule out most of them cheaply.
+#[inline(always)]
+pub(super) fn may_be_table(unit: &[u8]) -> bool {
+    memchr::memchr(b'\n', unit).is_some_and(|nl| {
+        let second = &unit[nl + 1..];
+        let indent = second.iter().take(3).take_while(|&&b| b == b' ').count();
+        matches!(second.get(indent), Some(b'|' | b'-' | b':'))
+    })
 }
 
 /// Whether a unit is a table: a row, then a delimiter row (see [`is_delimiter_row`]).
@@ -32,7 +48,7 @@ pub(super) fn is_table(unit: &str) -> bool {
     let (Some(header), Some(delimiter)) = (lines.next(), lines.next()) else {
         return false;
     };
-    row(header).is_some() && is_delimiter_row(delimiter)
+    is_row(header) && is_delimiter_row(delimiter)
 }
 
 /// The tables among `lines`, as (header row, last row) indices into them, in order: a header
@@ -42,7 +58,7 @@ pub(super) fn is_table(unit: &str) -> bool {
 pub(super) fn tables(text: &str, lines: &[Segment], delimiters: &[usize]) -> Vec<(usize, usize)> {
     let is_row = |s: &Segment| {
         let line = &text.as_bytes()[s.start..s.end];
-        row(line).is_some() && memchr::memchr(b'\n', line).is_none()
+        is_row(line) && memchr::memchr(b'\n', line).is_none()
     };
     let mut tables: Vec<(usize, usize)> = Vec::new();
     for &d in delimiters {
@@ -69,10 +85,28 @@ mod tests {
 
     #[test]
     fn delimiter_rows() {
-        for yes in ["|---|", "| --- | :-: |", "  |:--|--:|", "|-"] {
+        for yes in [
+            "|---|",
+            "| --- | :-: |",
+            "  |:--|--:|",
+            "|-",
+            "---|---",
+            ":--|--:",
+            "- | -",
+        ] {
             assert!(is_delimiter_row(yes.as_bytes()), "{yes:?}");
         }
-        for no in ["---", "| a |", "|:|", "    |---|", "|--- x", ""] {
+        for no in [
+            "---",
+            "| a |",
+            "|:|",
+            "    |---|",
+            "|--- x",
+            "",
+            "- item | x",
+            ":---:",
+            "--- |x",
+        ] {
             assert!(!is_delimiter_row(no.as_bytes()), "{no:?}");
         }
     }
@@ -84,5 +118,9 @@ mod tests {
         assert!(!is_table("| a | b |"));
         assert!(!is_table("| a |\n| b |"));
         assert!(!is_table("Text\n|---|"));
+        assert!(is_table("Team | Score\n---|---\nReds | 3"));
+        assert!(is_table("Team | Score  \r\n:--|--:  "));
+        assert!(!is_table("Team\n---|---"));
+        assert!(!is_table("Team | Score\n---"));
     }
 }
