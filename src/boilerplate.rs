@@ -120,9 +120,11 @@ pub fn page_key(site: &str, fingerprints: &[u64]) -> u64 {
 /// When a paragraph counts as boilerplate.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rule {
-    /// Least number of pages.
+    /// Least number of pages. The command line asks for 2 or more: with 1, a paragraph on one
+    /// page can be boilerplate, and on a site of one page every paragraph is (the page is then
+    /// left as it is, see [`crate::Cleaned::left_as_is`]).
     pub min_pages: u32,
-    /// Least share of the site's pages, in `[0, 1]`.
+    /// Least share of the site's pages, in `[0, 1]`. Over 1, or NaN, nothing is boilerplate.
     pub min_share: f64,
 }
 

@@ -18,6 +18,11 @@ use crate::dedup::Decision;
 use crate::segment::Segment;
 
 /// The byte ranges of `text` to remove, in order.
+///
+/// # Panics
+///
+/// If there are fewer `decisions` than `segments`: there is one per segment, as
+/// [`crate::dedup::decide`] makes them.
 pub fn cuts(segments: &[Segment], decisions: &[Decision]) -> Vec<Range<usize>> {
     debug_assert_eq!(segments.len(), decisions.len());
     let removed = |i: usize| decisions[i].is_removed();

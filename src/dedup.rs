@@ -123,6 +123,12 @@ pub const ENDS_BUCKET_CAP: usize = 64;
 /// Units are decided in order, on the calling thread. In a long text (tens of thousands of
 /// units), their words and keys are found ahead, on another thread of the current rayon pool
 /// when it has one (outside any pool, the global pool); the decisions are the same.
+///
+/// # Panics
+///
+/// If a segment's range is not within `text` or does not start and end on character
+/// boundaries. [`crate::segment::segment`] makes segments that never do; segments made by hand
+/// must be in order and not overlap, or decisions may point at later units.
 pub fn decide(
     text: &str,
     segments: &[Segment],
