@@ -26,7 +26,7 @@ use std::ops::Range;
 use crate::buckets::Buckets;
 use crate::fingerprint::{hash, is_site_suffix, near_keys, words_key, NearKeys, Words};
 use crate::normalize::{normalize, normalize_into, word_hashes_into, words_into, Normalized};
-use crate::segment::{is_long_line, is_verbatim_at, lines_look_wrapped, starts_verbatim, Segment};
+use crate::segment::{holds_verbatim, is_long_line, lines_look_wrapped, starts_verbatim, Segment};
 use ahead::{Ahead, MadeAhead};
 
 /// Why a unit was removed.
@@ -745,16 +745,16 @@ impl Index {
         best.map(|(of, sim)| remove(of, Reason::Near, sim))
     }
 
-    /// Whether the kept entry `e` or the unit at `sources` of `text` is a code block or a
-    /// table ([`is_verbatim_at`]): a table without outer pipes, which `find` cannot tell by its
-    /// first byte, is filed and searched for like a paragraph, and refused here, for the few
-    /// matches confirmed. A block's rest, and the lines of a block taken together, are none.
+    /// Whether the kept entry `e` or the unit at `sources` of `text` is or holds a code block or
+    /// a table ([`holds_verbatim`]). `find` rules out most of them by their first byte, before
+    /// the search; the others are filed and searched for like paragraphs, and refused here,
+    /// for the few matches confirmed: a table without outer pipes, and a block of
+    /// `Unit::Paragraph` (or a block's rest) that starts with prose and goes on with a listing.
     #[cold]
     #[inline(never)]
     fn either_verbatim(&self, text: &str, e: usize, sources: &[Range<usize>]) -> bool {
-        let kept =
-            !self.rests.contains_key(&e) && is_verbatim_at(text, self.entries[e].range.clone());
-        kept || matches!(sources, [range] if is_verbatim_at(text, range.clone()))
+        let holds = |range: &Range<usize>| holds_verbatim(&text[range.clone()]);
+        holds(&self.entries[e].range) || sources.iter().any(holds)
     }
 
     /// Whether the kept entry `e`, whose words are `kept`, and a unit whose words are `query`,
@@ -1454,6 +1454,14 @@ mod tests {
             code.replace('\n', " ").replace("quantity", "count")
         );
         assert_eq!(reasons(&t), [None, Some((Reason::Near, 0))]);
+        // A block of prose that goes on with a listing, as one unit (`Unit::Paragraph`), holds
+        // a program too: one token apart, it is another.
+        let block = format!("To find the largest, run:\n{listing}");
+        let t = format!("{block}\n\n{}\n", block.replace("quantity", "count"));
+        let segs = segment(&t, Unit::Paragraph);
+        assert_eq!(segs.len(), 2);
+        let decisions = decide(&t, &segs, 0.8, false, None);
+        assert_eq!(decisions, [Decision::Keep, Decision::Keep], "{t}");
     }
 
     /// Chinese and Japanese lines with characters added at one place are near-duplicates,

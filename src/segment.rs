@@ -223,6 +223,17 @@ pub(crate) fn is_verbatim_at(text: &str, range: Range<usize>) -> bool {
     }
 }
 
+/// Whether `unit` is, or holds, a code block or a table ([`is_verbatim`]): a block of
+/// [`Unit::Paragraph`] may start with prose and go on with a listing. Reads the unit's lines
+/// again: asked only where a match is confirmed.
+pub(crate) fn holds_verbatim(unit: &str) -> bool {
+    // Either takes two lines at least.
+    memchr::memchr(b'\n', unit.as_bytes()).is_some()
+        && lines(unit)
+            .iter()
+            .any(|l| is_verbatim_at(unit, l.start..l.end))
+}
+
 /// [`is_verbatim_at`] for every code block and for the tables whose first byte may start one
 /// (a `|`, a space): a look at that byte rules out almost every unit. A table whose header row
 /// starts otherwise (`Home | Away` over `---|---`) is one it misses; finding those takes a look
