@@ -29,8 +29,8 @@ fn is_row(line: &[u8]) -> bool {
 }
 
 /// Whether the second line of `unit` may be a delimiter row: it starts, after up to three
-/// spaces, with `|`, `-` or `:`. Asked of units that do not start like a table's first row
-/// would with its outer pipes, to rule out most of them cheaply.
+/// spaces, with `|`, `-` or `:`. Rules out most units that do not start as a table with outer
+/// pipes would, before [`is_table`] reads them.
 #[inline(always)]
 pub(super) fn may_be_table(unit: &[u8]) -> bool {
     memchr::memchr(b'\n', unit).is_some_and(|nl| {
