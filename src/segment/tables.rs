@@ -56,7 +56,8 @@ pub(super) fn is_table(unit: &str) -> bool {
 /// indices of the delimiter rows, in order. Lines that hold more than one line (code blocks)
 /// are no rows.
 pub(super) fn tables(text: &str, lines: &[Segment], delimiters: &[usize]) -> Vec<(usize, usize)> {
-    let is_row = |s: &Segment| {
+    // A line of `lines` that is a row (a code block, which holds several lines, is none).
+    let row = |s: &Segment| {
         let line = &text.as_bytes()[s.start..s.end];
         is_row(line) && memchr::memchr(b'\n', line).is_none()
     };
@@ -67,12 +68,12 @@ pub(super) fn tables(text: &str, lines: &[Segment], delimiters: &[usize]) -> Vec
         };
         let block = lines[d].block;
         let fresh = tables.last().is_none_or(|&(_, last)| last < header);
-        if !fresh || lines[header].block != block || !is_row(&lines[header]) || !is_row(&lines[d]) {
+        if !fresh || lines[header].block != block || !row(&lines[header]) || !row(&lines[d]) {
             continue;
         }
         let rows = lines[d + 1..]
             .iter()
-            .take_while(|s| s.block == block && is_row(s))
+            .take_while(|s| s.block == block && row(s))
             .count();
         tables.push((header, d + rows));
     }
